@@ -1,0 +1,1 @@
+"""genebank: genebank information management system."""

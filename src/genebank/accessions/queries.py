@@ -1,0 +1,22 @@
+"""Read-side queries: which accessions a user may see, with what they need prefetched."""
+
+from django.db.models import Prefetch, QuerySet
+
+from genebank.accessions.models import Accession, AccessionName
+from genebank.core.permissions import roles_of
+
+
+def visible_accessions(user) -> QuerySet[Accession]:
+    qs = Accession.objects.all()
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(institute_id__in=list(roles_of(user)))
+
+
+def list_queryset(user) -> QuerySet[Accession]:
+    """The accession list: one query for the rows and one for their names, whatever the count."""
+    return visible_accessions(user).select_related(
+        "institute", "taxon", "taxon__crop", "origin_country", "collecting_event"
+    ).prefetch_related(Prefetch("accession_names", queryset=AccessionName.objects.order_by("position")))

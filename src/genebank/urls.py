@@ -1,0 +1,14 @@
+"""URL map of genebank."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("genebank.core.urls")),
+    path("accessions/", include("genebank.accessions.urls")),
+]
+
+handler403 = "genebank.core.views.permission_denied"
+handler404 = "genebank.core.views.page_not_found"

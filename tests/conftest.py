@@ -1,0 +1,52 @@
+"""Shared fixtures: a holding genebank and one persona per role (alice the curator, ...)."""
+
+import pytest
+
+from genebank.core.models import Role
+from tests.factories import InstituteFactory, member
+
+
+@pytest.fixture
+def genebank(db):
+    return InstituteFactory(code="JOR015", name="National Agricultural Research Center", acronym="NARC")
+
+
+@pytest.fixture
+def other_genebank(db):
+    return InstituteFactory(code="SYR002", name="Other genebank", acronym="OTH", accession_prefix="IG ")
+
+
+@pytest.fixture
+def viewer(genebank):
+    return member("vera", genebank, Role.VIEWER)
+
+
+@pytest.fixture
+def technician(genebank):
+    return member("tariq", genebank, Role.TECHNICIAN)
+
+
+@pytest.fixture
+def curator(genebank):
+    return member("alice", genebank, Role.CURATOR)
+
+
+@pytest.fixture
+def distribution_officer(genebank):
+    return member("dina", genebank, Role.DISTRIBUTION_OFFICER)
+
+
+@pytest.fixture
+def administrator(genebank):
+    return member("adam", genebank, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
