@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "genebank.core",
     "genebank.accessions",
+    "genebank.inventory",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +107,9 @@ def _database() -> dict:
         try:
             config = dj_database_url.parse(url, conn_max_age=60)
         except Exception as exc:  # dj_database_url raises several kinds
-            raise ImproperlyConfigured(f"GENEBANK_DATABASE_URL is not a database URL: {exc}") from exc
+            raise ImproperlyConfigured(
+                f"GENEBANK_DATABASE_URL is not a database URL: {exc}"
+            ) from exc
         if config["ENGINE"] not in (
             "django.db.backends.postgresql",
             "django.db.backends.sqlite3",

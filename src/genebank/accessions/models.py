@@ -109,7 +109,9 @@ class CollectingMission(models.Model):
     target_crops = models.ManyToManyField(
         Crop, verbose_name=_("target crops"), blank=True, related_name="missions"
     )
-    collecting_permit = models.CharField(_("collecting permit reference"), max_length=200, blank=True)
+    collecting_permit = models.CharField(
+        _("collecting permit reference"), max_length=200, blank=True
+    )
     pic_reference = models.CharField(
         _("prior informed consent reference"), max_length=200, blank=True
     )
@@ -176,7 +178,9 @@ class Accession(models.Model):
     breeding_institutes = models.ManyToManyField(
         Institute, verbose_name=_("breeding institutes"), blank=True, related_name="+"
     )
-    breeder_name = models.CharField(_("breeding institute or breeder name"), max_length=200, blank=True)
+    breeder_name = models.CharField(
+        _("breeding institute or breeder name"), max_length=200, blank=True
+    )
     mls_status = models.PositiveSmallIntegerField(
         _("MLS status"), choices=MlsStatus.choices, null=True, blank=True
     )
@@ -256,9 +260,7 @@ class AccessionName(models.Model):
 class AccessionIdentifier(models.Model):
     """Another number of the same material, held elsewhere (MCPD OTHERNUMB: INSTCODE:identifier)."""
 
-    accession = models.ForeignKey(
-        Accession, on_delete=models.CASCADE, related_name="other_numbers"
-    )
+    accession = models.ForeignKey(Accession, on_delete=models.CASCADE, related_name="other_numbers")
     institute_code = models.CharField(_("institute code"), max_length=7, blank=True)
     identifier = models.CharField(_("identifier"), max_length=100, db_index=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -293,7 +295,9 @@ class CollectingEvent(models.Model):
         blank=True,
         help_text=_("As the collecting institute names it (MCPD COLLMISSID)."),
     )
-    collector_number = models.CharField(_("collecting number"), max_length=100, blank=True, db_index=True)
+    collector_number = models.CharField(
+        _("collecting number"), max_length=100, blank=True, db_index=True
+    )
     collectors = models.ManyToManyField(
         Cooperator, verbose_name=_("collectors"), blank=True, related_name="+"
     )
@@ -319,7 +323,9 @@ class CollectingEvent(models.Model):
     datum = models.CharField(_("geodetic datum"), max_length=30, blank=True)
     georeference_method = models.CharField(_("georeferencing method"), max_length=100, blank=True)
     elevation = models.IntegerField(_("elevation (m)"), null=True, blank=True)
-    date = models.CharField(_("collecting date"), max_length=8, blank=True, help_text=PARTIAL_DATE_HELP)
+    date = models.CharField(
+        _("collecting date"), max_length=8, blank=True, help_text=PARTIAL_DATE_HELP
+    )
     source = models.PositiveSmallIntegerField(
         _("collecting/acquisition source"), choices=CollectingSource.choices, null=True, blank=True
     )
@@ -364,7 +370,9 @@ class Acquisition(models.Model):
         RELEASED = "released", _("Released")
         REJECTED = "rejected", _("Rejected")
 
-    accession = models.OneToOneField(Accession, on_delete=models.CASCADE, related_name="acquisition")
+    accession = models.OneToOneField(
+        Accession, on_delete=models.CASCADE, related_name="acquisition"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     donor_institute = models.ForeignKey(
         Institute,
@@ -383,8 +391,9 @@ class Acquisition(models.Model):
         related_name="+",
     )
     donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
-    donor_number = models.CharField(_("donor accession number"), max_length=100, blank=True, db_index=True)
-    date = models.CharField(_("date received"), max_length=8, blank=True, help_text=PARTIAL_DATE_HELP)
+    donor_number = models.CharField(
+        _("donor accession number"), max_length=100, blank=True, db_index=True
+    )
     agreement_reference = models.CharField(
         _("agreement or permit reference"), max_length=200, blank=True
     )
@@ -415,4 +424,3 @@ class Acquisition(models.Model):
         if self.donor_person_id:
             return str(self.donor_person)
         return self.donor_name
-

@@ -17,6 +17,29 @@ def visible_accessions(user) -> QuerySet[Accession]:
 
 def list_queryset(user) -> QuerySet[Accession]:
     """The accession list: one query for the rows and one for their names, whatever the count."""
-    return visible_accessions(user).select_related(
-        "institute", "taxon", "taxon__crop", "origin_country", "collecting_event"
-    ).prefetch_related(Prefetch("accession_names", queryset=AccessionName.objects.order_by("position")))
+    return (
+        visible_accessions(user)
+        .select_related("institute", "taxon", "taxon__crop", "origin_country", "collecting_event")
+        .prefetch_related(
+            Prefetch("accession_names", queryset=AccessionName.objects.order_by("position"))
+        )
+    )
+
+
+def detail_queryset(user) -> QuerySet[Accession]:
+    """An accession with everything its page and its MCPD row show, in a fixed number of queries."""
+    return (
+        list_queryset(user)
+        .select_related(
+            "acquisition",
+            "acquisition__donor_institute",
+            "acquisition__donor_person",
+            "collecting_event__mission",
+        )
+        .prefetch_related(
+            "other_numbers",
+            "breeding_institutes",
+            "collecting_event__collectors",
+            "collecting_event__collecting_institutes",
+        )
+    )

@@ -1,5 +1,291 @@
-from django.shortcuts import render
+"""Accession and collecting-mission pages: thin views over the queries and services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from genebank.accessions import services
+from genebank.accessions.filters import AccessionFilter
+from genebank.accessions.forms import (
+    AccessionForm,
+    CollectingMissionForm,
+    DeaccessionForm,
+    ReinstateForm,
+)
+from genebank.accessions.history import accession_history, record_history
+from genebank.accessions.models import Accession, AccessionName, CollectingMission
+from genebank.accessions.passport import MCPD_FIELDS, mcpd_row
+from genebank.accessions.queries import detail_queryset, list_queryset, visible_accessions
+from genebank.core import permissions
+from genebank.core.geo import country_outline
+
+PAGE_SIZE = 50
 
 
 def accession_list(request):
-    return render(request, "accessions/list.html", {})
+    filterset = AccessionFilter(request.GET, queryset=list_queryset(request.user))
+    qs = filterset.qs
+    if not request.GET.get("sort"):
+        qs = qs.order_by("institute__code", "sequence", "number")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "accessions/list.html",
+        {"filter": filterset, "page": page, "query_string": params.urlencode()},
+    )
+
+
+def accession_export(request):
+    """The filtered list as CSV (MCPD columns), streamed in the list's order."""
+    filterset = AccessionFilter(request.GET, queryset=detail_queryset(request.user))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accessions.csv"'
+    response.write("\ufeff")  # spreadsheet programs read UTF-8 only with a BOM
+    writer = csv.DictWriter(response, fieldnames=[*MCPD_FIELDS, "STATUS"])
+    writer.writeheader()
+    for accession in filterset.qs.order_by("institute__code", "sequence", "number").iterator(
+        chunk_size=500
+    ):
+        row = mcpd_row(accession)
+        row["STATUS"] = accession.status
+        writer.writerow(row)
+    return response
+
+
+def accession_detail(request, pk):
+    accession = get_object_or_404(detail_queryset(request.user), pk=pk)
+    event = getattr(accession, "collecting_event", None)
+    site = None
+    if event is not None and event.has_coordinates:
+        site = {"lat": float(event.latitude), "lon": float(event.longitude), "label": event.site}
+    outline = country_outline(accession.origin_country_id) if accession.origin_country_id else None
+    user = request.user
+    return render(
+        request,
+        "accessions/detail.html",
+        {
+            "accession": accession,
+            "event": event,
+            "acquisition": getattr(accession, "acquisition", None),
+            "mcpd": list(mcpd_row(accession).items()),
+            "map_data": {"site": site, "outline": outline},
+            "has_map": bool(site or outline),
+            "can_edit": permissions.can(user, permissions.EDIT, accession.institute),
+            "can_deaccession": permissions.can(user, permissions.DEACCESSION, accession.institute),
+            "tab": "passport",
+        },
+    )
+
+
+def accession_history_view(request, pk):
+    accession = get_object_or_404(
+        visible_accessions(request.user).select_related("institute", "taxon"), pk=pk
+    )
+    return render(
+        request,
+        "accessions/history.html",
+        {"accession": accession, "entries": accession_history(accession), "tab": "history"},
+    )
+
+
+def _form_page(request, form, accession=None):
+    return render(request, "accessions/form.html", {"form": form, "accession": accession})
+
+
+def accession_create(request):
+    institutes = permissions.institutes_where(request.user, permissions.REGISTER)
+    if not institutes.exists():
+        permissions.require(request.user, permissions.REGISTER, -1)
+    if request.method == "POST":
+        form = AccessionForm(request.POST, institutes=institutes)
+        if form.is_valid() and not form.needs_confirmation:
+            try:
+                outcome = services.register_accession(
+                    form.passport_data(),
+                    user=request.user,
+                    reason=form.cleaned_data.get("reason") or "",
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Accession %(number)s registered.") % {"number": outcome.accession.number},
+                )
+                return redirect("accessions:detail", outcome.accession.pk)
+    else:
+        first = institutes.first()
+        initial = {"institute": first, "is_public": True, "datum": "WGS84"}
+        if first is not None:
+            initial["number"] = services.next_accession_number(first)
+        form = AccessionForm(initial=initial, institutes=institutes)
+    return _form_page(request, form)
+
+
+def accession_edit(request, pk):
+    accession = get_object_or_404(detail_queryset(request.user), pk=pk)
+    permissions.require(request.user, permissions.EDIT, accession.institute)
+    if request.method == "POST":
+        form = AccessionForm(
+            request.POST,
+            accession=accession,
+            initial=AccessionForm.initial_from(services.PassportData.from_accession(accession)),
+        )
+        if form.is_valid() and not form.needs_confirmation:
+            try:
+                services.update_accession(
+                    accession,
+                    form.passport_data(),
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("accessions:detail", accession.pk)
+    else:
+        form = AccessionForm(
+            initial=AccessionForm.initial_from(services.PassportData.from_accession(accession)),
+            accession=accession,
+        )
+    return _form_page(request, form, accession)
+
+
+def _attach(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def accession_deaccession(request, pk):
+    accession = get_object_or_404(
+        visible_accessions(request.user).select_related("institute", "taxon"), pk=pk
+    )
+    permissions.require(request.user, permissions.DEACCESSION, accession.institute)
+    deaccessioned = accession.status == Accession.Status.DEACCESSIONED
+    form_class = ReinstateForm if deaccessioned else DeaccessionForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if deaccessioned:
+                services.reinstate(accession, reason=form.cleaned_data["reason"], user=request.user)
+                messages.success(request, _("Accession reinstated."))
+            else:
+                services.deaccession(
+                    accession,
+                    date=form.cleaned_data["date"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+                messages.success(
+                    request, _("Accession deaccessioned. Its record and number are kept.")
+                )
+            return redirect("accessions:detail", accession.pk)
+        except ValidationError as exc:
+            _attach(form, exc)
+    return render(
+        request,
+        "accessions/deaccession.html",
+        {"accession": accession, "form": form, "reinstate": deaccessioned},
+    )
+
+
+def next_number(request):
+    """The next accession number for an institute (the form proposes it)."""
+    institutes = permissions.institutes_where(request.user, permissions.REGISTER)
+    institute = get_object_or_404(institutes, pk=request.GET.get("institute") or 0)
+    return JsonResponse({"number": services.next_accession_number(institute)})
+
+
+# Collecting missions
+
+
+def mission_list(request):
+    missions = (
+        CollectingMission.objects.select_related("institute", "country")
+        .annotate(n_accessions=Count("events"))
+        .order_by("-start_date", "code")
+    )
+    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accessions/mission_list.html", {"page": page})
+
+
+def mission_detail(request, pk):
+    mission = get_object_or_404(
+        CollectingMission.objects.select_related("institute", "country").prefetch_related(
+            "team", "target_crops"
+        ),
+        pk=pk,
+    )
+    accessions = (
+        visible_accessions(request.user)
+        .filter(collecting_event__mission=mission)
+        .select_related("institute", "taxon", "collecting_event", "origin_country")
+        .prefetch_related(
+            Prefetch("accession_names", queryset=AccessionName.objects.order_by("position"))
+        )
+        .order_by("sequence", "number")
+    )
+    sites = [
+        {
+            "lat": float(a.collecting_event.latitude),
+            "lon": float(a.collecting_event.longitude),
+            "label": f"{a.number} {a.collecting_event.site}",
+        }
+        for a in accessions
+        if a.collecting_event.has_coordinates
+    ]
+    outline = country_outline(mission.country_id) if mission.country_id else None
+    return render(
+        request,
+        "accessions/mission_detail.html",
+        {
+            "mission": mission,
+            "accessions": accessions,
+            "map_data": {"sites": sites, "outline": outline},
+            "can_edit": permissions.can(
+                request.user, permissions.MANAGE_MISSIONS, mission.institute
+            ),
+            "history": record_history(mission),
+        },
+    )
+
+
+def mission_edit(request, pk=None):
+    mission = get_object_or_404(CollectingMission, pk=pk) if pk else CollectingMission()
+    if pk:
+        permissions.require(request.user, permissions.MANAGE_MISSIONS, mission.institute)
+    institutes = permissions.institutes_where(request.user, permissions.MANAGE_MISSIONS)
+    if not institutes.exists():
+        permissions.require(request.user, permissions.MANAGE_MISSIONS, -1)
+    form = CollectingMissionForm(request.POST or None, instance=mission, institutes=institutes)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            services.save_mission(
+                mission, data=data, user=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Collecting mission saved."))
+            return redirect("accessions:mission_detail", mission.pk)
+    return render(
+        request, "accessions/mission_form.html", {"form": form, "mission": mission if pk else None}
+    )
+
+
+mission_create = mission_edit

@@ -52,7 +52,9 @@ class Institute(models.Model):
     is_holding = models.BooleanField(
         _("holds a collection in this system"),
         default=False,
-        help_text=_("Tick for the genebank(s) whose accessions are managed here; leave for partners."),
+        help_text=_(
+            "Tick for the genebank(s) whose accessions are managed here; leave for partners."
+        ),
     )
     accession_prefix = models.CharField(
         _("accession number prefix"), max_length=20, blank=True, help_text=_("e.g. 'IG ' or 'JO-'")
@@ -74,7 +76,9 @@ class Institute(models.Model):
         return f"{self.code} – {self.acronym or self.name}"
 
     def format_accession_number(self, sequence: int) -> str:
-        digits = str(sequence).zfill(self.accession_digits) if self.accession_digits else str(sequence)
+        digits = (
+            str(sequence).zfill(self.accession_digits) if self.accession_digits else str(sequence)
+        )
         return f"{self.accession_prefix}{digits}{self.accession_suffix}"
 
     def parse_accession_sequence(self, number: str) -> int | None:

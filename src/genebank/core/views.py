@@ -30,7 +30,11 @@ def home(request):
 
 
 def permission_denied(request, exception=None):
-    message = str(exception) if exception and str(exception) else _("You do not have permission to do this.")
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have permission to do this.")
+    )
     return render(request, "403.html", {"message": message}, status=403)
 
 

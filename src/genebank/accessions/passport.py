@@ -1,0 +1,93 @@
+"""An accession's passport as MCPD v2.1: the standard's 41 fields produced from normalized records."""
+
+from __future__ import annotations
+
+from genebank.accessions.models import Accession
+
+MCPD_FIELDS = [
+    "PUID", "INSTCODE", "ACCENUMB", "COLLNUMB", "COLLCODE", "COLLNAME", "COLLINSTADDRESS",
+    "COLLMISSID", "GENUS", "SPECIES", "SPAUTHOR", "SUBTAXA", "SUBTAUTHOR", "CROPNAME", "ACCENAME",
+    "ACQDATE", "ORIGCTY", "COLLSITE", "DECLATITUDE", "LATITUDE", "DECLONGITUDE", "LONGITUDE",
+    "COORDUNCERT", "COORDDATUM", "GEOREFMETH", "ELEVATION", "COLLDATE", "BREDCODE", "BREDNAME",
+    "SAMPSTAT", "ANCEST", "COLLSRC", "DONORCODE", "DONORNAME", "DONORNUMB", "OTHERNUMB", "DUPLSITE",
+    "DUPLINSTNAME", "STORAGE", "MLSSTAT", "REMARKS",
+]  # fmt: skip
+
+SENSITIVE_FIELDS = ("DECLATITUDE", "LATITUDE", "DECLONGITUDE", "LONGITUDE", "COORDUNCERT")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _decimal(value) -> str:
+    """Decimal degrees without trailing zeros: 32.600000 -> 32.6."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def mcpd_row(accession: Accession, *, public: bool = False) -> dict[str, str]:
+    """The accession as one MCPD row. With public=True, sensitive coordinates are withheld."""
+    taxon = accession.taxon
+    event = getattr(accession, "collecting_event", None)
+    acq = getattr(accession, "acquisition", None)
+    row = dict.fromkeys(MCPD_FIELDS, "")
+    row.update(
+        PUID=accession.puid,
+        INSTCODE=accession.institute.code,
+        ACCENUMB=accession.number,
+        GENUS=taxon.genus,
+        SPECIES=taxon.species,
+        SPAUTHOR=taxon.species_author,
+        SUBTAXA=taxon.subtaxa,
+        SUBTAUTHOR=taxon.subtaxa_author,
+        CROPNAME=accession.crop_name,
+        ACCENAME=";".join(n.name for n in accession.accession_names.all()),
+        ACQDATE=accession.acquisition_date,
+        ORIGCTY=accession.origin_country_id or "",
+        BREDCODE=";".join(i.code for i in accession.breeding_institutes.all()),
+        BREDNAME=accession.breeder_name,
+        SAMPSTAT=_text(accession.sample_status),
+        ANCEST=accession.ancestry,
+        OTHERNUMB=";".join(
+            f"{o.institute_code}:{o.identifier}" for o in accession.other_numbers.all()
+        ),
+        DUPLSITE=accession.duplicate_site_codes,
+        DUPLINSTNAME=accession.duplicate_site_names,
+        STORAGE=accession.storage_codes,
+        MLSSTAT=_text(accession.mls_status),
+        REMARKS=accession.remarks,
+    )
+    if event is not None:
+        row.update(
+            COLLNUMB=event.collector_number,
+            COLLCODE=";".join(i.code for i in event.collecting_institutes.all()),
+            COLLNAME=event.collecting_institute_name,
+            COLLINSTADDRESS=event.collecting_institute_address,
+            COLLMISSID=event.mission_code or (event.mission.code if event.mission_id else ""),
+            COLLSITE=event.site,
+            DECLATITUDE=_decimal(event.latitude),
+            LATITUDE=event.latitude_dms,
+            DECLONGITUDE=_decimal(event.longitude),
+            LONGITUDE=event.longitude_dms,
+            COORDUNCERT=_text(event.coordinate_uncertainty),
+            COORDDATUM=event.datum,
+            GEOREFMETH=event.georeference_method,
+            ELEVATION=_text(event.elevation),
+            COLLDATE=event.date,
+            COLLSRC=_text(event.source),
+        )
+    if acq is not None:
+        row.update(
+            DONORCODE=acq.donor_institute.code if acq.donor_institute_id else "",
+            DONORNAME=acq.donor_name or (acq.donor_person.name if acq.donor_person_id else ""),
+            DONORNUMB=acq.donor_number,
+        )
+    if public and accession.sensitive_location:
+        for name in SENSITIVE_FIELDS:
+            row[name] = ""
+    return row

@@ -1,0 +1,29 @@
+// Offline map of collecting sites: the country outline (shipped with the app) and the site markers,
+// drawn with Leaflet and no tile server, so it works without internet.
+(function () {
+  var holder = document.getElementById("site-map");
+  var dataNode = document.getElementById("map-data");
+  if (!holder || !dataNode || typeof L === "undefined") return;
+  var data = JSON.parse(dataNode.textContent);
+  var map = L.map(holder, { attributionControl: false, zoomSnap: 0.25 });
+  var bounds = null;
+  if (data.outline) {
+    var outline = L.geoJSON(data.outline, {
+      style: { color: "#198754", weight: 1.5, fillColor: "#e9f5ec", fillOpacity: 1 }
+    }).addTo(map);
+    bounds = outline.getBounds();
+  }
+  var sites = data.sites || (data.site ? [data.site] : []);
+  sites.forEach(function (s) {
+    var m = L.circleMarker([s.lat, s.lon], { radius: 6, color: "#b02a37", weight: 2, fillOpacity: 0.8 }).addTo(map);
+    if (s.label) m.bindTooltip(s.label);
+    var here = L.latLngBounds([[s.lat, s.lon], [s.lat, s.lon]]);
+    bounds = bounds ? bounds.extend(here) : here;
+  });
+  if (bounds) {
+    map.fitBounds(bounds.pad(0.1), { maxZoom: 9 });
+  } else {
+    map.setView([20, 20], 2);
+  }
+  holder.dataset.ready = "1";
+})();
