@@ -1,0 +1,1051 @@
+"""Entry checks for passport data: parse and validate MCPD values, returning problems as values.
+
+Forms, the accession services and the MCPD importer all call these functions, so that a value is
+judged the same way whichever door it comes through. None of them raises on bad input: each returns
+the normalised value (or None) and a list of Problems, errors and warnings alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+import pycountry
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # MCPD field name, e.g. "DECLATITUDE", "COLLDATE"
+    value: str  # the offending value as given
+    message: str  # translated, says what is wrong and what is expected
+    severity: str  # "error" or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def _error(field: str, value, message: str) -> Problem:
+    return Problem(field, _as_text(value), message, ERROR)
+
+
+def _warning(field: str, value, message: str) -> Problem:
+    return Problem(field, _as_text(value), message, WARNING)
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def has_errors(problems) -> bool:
+    return any(p.severity == ERROR for p in problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partial dates (ACQDATE, COLLDATE)
+
+EARLIEST_YEAR = 1700
+UNKNOWN = "--"
+
+_CANONICAL_DATE = re.compile(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$")
+_ISO_DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?$")
+_EXCEL_NUMBER = re.compile(r"^([0-9]{4}|[0-9]{8})\.0*$")
+_MIDNIGHT = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[ T]00:00(?::00(?:\.0+)?)?$")
+_FLOAT = re.compile(r"^[0-9.]+[eE][+]?[0-9]+$")
+
+
+def _date_format_message() -> str:
+    return _(
+        "Expected YYYYMMDD with -- for an unknown month or day (e.g. 19840615, 198406--, 1984----)."
+    )
+
+
+def _from_excel_number(text: str) -> str | None:
+    """Spreadsheets turn 19851002 into 19851002.0 or 1.9851002E7; both mean the same date."""
+    match = _EXCEL_NUMBER.match(text)
+    if match:
+        return match.group(1)
+    if _FLOAT.match(text):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        if 1000 <= number < 100_000_000 and number == number.to_integral_value():
+            digits = str(int(number))
+            if len(digits) in (4, 8):
+                return digits
+    return None
+
+
+def parse_partial_date(text, field: str = "ACQDATE") -> tuple[str | None, list[Problem]]:
+    """An MCPD date as its canonical 8 characters ('198406--'), or None when empty or wrong."""
+    if text is None:
+        return None, []
+    if isinstance(text, datetime.datetime):
+        text = text.date()
+    if isinstance(text, datetime.date):
+        text = text.strftime("%Y%m%d")
+    given = str(text)
+    value = given.strip()
+    if not value:
+        return None, []
+    problems: list[Problem] = []
+
+    midnight = _MIDNIGHT.match(value)
+    if midnight:
+        value = midnight.group(1)
+    if any(c.isspace() for c in value):
+        value = "".join(value.split())
+        problems.append(
+            _warning(field, given, _("Blanks removed from the date: %(value)s.") % {"value": value})
+        )
+
+    excel = _from_excel_number(value)
+    if excel is not None:
+        value = excel
+    if re.fullmatch(r"[0-9]{4}", value):
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("A year alone was given; MCPD writes it as %(value)s.")
+                % {"value": value + "----"},
+            )
+        )
+        value += "----"
+    else:
+        iso = _ISO_DATE.match(value)
+        if iso:
+            year, month, day = iso.groups()
+            value = year + month.zfill(2) + (day.zfill(2) if day else UNKNOWN)
+            problems.append(
+                _warning(
+                    field,
+                    given,
+                    _("Date written with separators; MCPD writes it as %(value)s.")
+                    % {"value": value},
+                )
+            )
+
+    match = _CANONICAL_DATE.match(value)
+    if not match:
+        problems.append(
+            _error(
+                field,
+                given,
+                _("Not a date: %(value)s. ") % {"value": given.strip()} + _date_format_message(),
+            )
+        )
+        return None, problems
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    month = None if month_text in (UNKNOWN, "00") else int(month_text)
+    day = None if day_text in (UNKNOWN, "00") else int(day_text)
+
+    today = datetime.date.today()
+    message = None
+    if month is None and day is not None:
+        message = _("The day is given but the month is unknown: give both, or write the day as --.")
+    elif year < EARLIEST_YEAR:
+        message = _("The year %(year)s is before %(earliest)s: probably a typing error.") % {
+            "year": year,
+            "earliest": EARLIEST_YEAR,
+        }
+    elif month is not None and not 1 <= month <= 12:
+        message = _("There is no month %(month)s: expected 01 to 12, or -- when unknown.") % {
+            "month": month_text
+        }
+    elif day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        message = _("There is no day %(day)s in %(month)s: the date does not exist.") % {
+            "day": day,
+            "month": date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"),
+        }
+    elif (year, month or 1, day or 1) > (today.year, today.month, today.day):
+        message = _("The date %(value)s is in the future.") % {"value": given.strip()}
+    if message:
+        problems.append(_error(field, given, message))
+        return None, problems
+
+    canonical = year_text + (month_text if month else UNKNOWN) + (day_text if day else UNKNOWN)
+    return canonical, problems
+
+
+def _partial_date_parts(canonical) -> tuple[int, int | None, int | None] | None:
+    match = _CANONICAL_DATE.match(str(canonical or "").strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    month_n = None if month in (UNKNOWN, "00") else int(month)
+    day_n = None if day in (UNKNOWN, "00") or month_n is None else int(day)
+    return int(year), month_n, day_n
+
+
+def partial_date_display(canonical) -> str:
+    """A partial date for people, in the active language: '1984', 'June 1984', 'June 15, 1984'."""
+    parts = _partial_date_parts(canonical)
+    if parts is None:
+        return _as_text(canonical).strip()
+    year, month, day = parts
+    try:
+        if month is None:
+            return date_format(datetime.date(year, 1, 1), "Y")
+        if day is None:
+            return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
+        return date_format(datetime.date(year, month, day), "DATE_FORMAT")
+    except ValueError:
+        # Stored before checks existed (year 0, month 13): show it as it is rather than fail.
+        return str(canonical)
+
+
+def partial_date_sort_key(canonical) -> tuple[int, int, int, int]:
+    """Sorts by date, a less precise date before the precise ones within it, unknown dates last."""
+    parts = _partial_date_parts(canonical)
+    if parts is None:
+        return (1, 0, 0, 0)
+    year, month, day = parts
+    return (0, year, month or 0, day or 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinates (DECLATITUDE, DECLONGITUDE, LATITUDE, LONGITUDE)
+
+_AXES = {
+    # axis: (DMS field, decimal field, degree digits, limit, positive, negative)
+    "lat": ("LATITUDE", "DECLATITUDE", 2, 90, "N", "S"),
+    "lon": ("LONGITUDE", "DECLONGITUDE", 3, 180, "E", "W"),
+}
+_SIX_PLACES = Decimal("0.000001")
+_DMS_PART = r"([0-9][0-9]|--)"
+
+
+def _axis(axis: str) -> tuple:
+    try:
+        return _AXES[axis]
+    except KeyError:
+        raise ValueError(f"axis must be 'lat' or 'lon', not {axis!r}") from None
+
+
+def _dms_example(axis: str) -> str:
+    if axis == "lat":
+        return _(
+            "Expected DDMMSSH: 2 digits of degrees, 2 of minutes, 2 of seconds, then N or S, "
+            "with -- for unknown minutes or seconds (e.g. 103020S, 4531--S, 10----N)."
+        )
+    return _(
+        "Expected DDDMMSSH: 3 digits of degrees, 2 of minutes, 2 of seconds, then E or W, "
+        "with -- for unknown minutes or seconds (e.g. 0762510W, 076----W)."
+    )
+
+
+def _quantize(value: Decimal) -> Decimal:
+    value = value.quantize(_SIX_PLACES, rounding=ROUND_HALF_EVEN)
+    return abs(value) if value == 0 else value
+
+
+def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
+    """MCPD LATITUDE (DDMMSSH) or LONGITUDE (DDDMMSSH) as decimal degrees, negative south/west."""
+    field, _decimal_field, digits, limit, positive, negative = _axis(axis)
+    if text is None:
+        return None, []
+    given = str(text)
+    value = given.strip()
+    if not value:
+        return None, []
+    problems: list[Problem] = []
+
+    if any(c.isspace() for c in value):
+        value = "".join(value.split())
+        problems.append(_warning(field, given, _("Blanks removed: %(value)s.") % {"value": value}))
+    hemisphere = value[-1:]
+    body = value[:-1]
+    if hemisphere and hemisphere in "nsew":
+        hemisphere = hemisphere.upper()
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("Hemisphere letter written in capitals: %(value)s.")
+                % {"value": body + hemisphere},
+            )
+        )
+    if hemisphere not in (positive, negative):
+        if hemisphere and hemisphere.upper() in "NSEW":
+            message = _("The hemisphere must be %(positive)s or %(negative)s, not %(letter)s.") % {
+                "positive": positive,
+                "negative": negative,
+                "letter": hemisphere,
+            }
+        else:
+            message = _(
+                "The value must end with the hemisphere letter %(positive)s or %(negative)s."
+            ) % {
+                "positive": positive,
+                "negative": negative,
+            }
+        problems.append(_error(field, given, message + " " + _dms_example(axis)))
+        return None, problems
+
+    # A leading zero lost by a spreadsheet: one missing digit can only be that zero. Two missing
+    # could as well be seconds left out (3030N: 30°30' or 0°30'30"?), so that stays an error.
+    expected = digits + 4
+    if len(body) == expected - 1 and body[:1].isdigit():
+        body = "0" + body
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("Leading zero added to the degrees: %(value)s.") % {"value": body + hemisphere},
+            )
+        )
+    match = re.fullmatch(rf"([0-9]{{{digits}}}){_DMS_PART}{_DMS_PART}", body)
+    if not match:
+        problems.append(
+            _error(
+                field,
+                given,
+                _("Not a coordinate: %(value)s. ") % {"value": given.strip()} + _dms_example(axis),
+            )
+        )
+        return None, problems
+    degrees_text, minutes_text, seconds_text = match.groups()
+    degrees = int(degrees_text)
+    minutes = None if minutes_text == UNKNOWN else int(minutes_text)
+    seconds = None if seconds_text == UNKNOWN else int(seconds_text)
+
+    if minutes is None and seconds is not None:
+        problems.append(
+            _error(
+                field,
+                given,
+                _(
+                    "The seconds are given but the minutes are unknown: give both, or write the seconds as --."
+                ),
+            )
+        )
+        return None, problems
+    if (minutes or 0) > 60 or (seconds or 0) > 60:
+        problems.append(
+            _error(field, given, _("Minutes and seconds go from 00 to 59. ") + _dms_example(axis))
+        )
+        return None, problems
+    if seconds == 60 or minutes == 60:
+        total = degrees * 3600 + (minutes or 0) * 60 + (seconds or 0)
+        degrees, rest = divmod(total, 3600)
+        minutes = rest // 60 if minutes is not None else None
+        seconds = rest % 60 if seconds is not None else None
+        carried = (
+            f"{degrees:0{digits}d}"
+            + (UNKNOWN if minutes is None else f"{minutes:02d}")
+            + (UNKNOWN if seconds is None else f"{seconds:02d}")
+            + hemisphere
+        )
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("60 minutes or seconds carried over: %(value)s.") % {"value": carried},
+            )
+        )
+    magnitude = Decimal(degrees) + Decimal(minutes or 0) / 60 + Decimal(seconds or 0) / 3600
+    if magnitude > limit:
+        problems.append(
+            _error(
+                field,
+                given,
+                _("%(value)s is beyond %(limit)s degrees.")
+                % {"value": given.strip(), "limit": limit},
+            )
+        )
+        return None, problems
+    sign = -1 if hemisphere == negative else 1
+    return _quantize(sign * magnitude), problems
+
+
+def dms_precision(text, axis: str) -> Decimal | None:
+    """How far apart in degrees two points may be that write the same DMS value."""
+    value, problems = parse_dms(text, axis)
+    if value is None:
+        return None
+    body = "".join(str(text).split())[:-1].rjust(_axis(axis)[2] + 4, "0")
+    if body[-4:-2] == UNKNOWN:
+        return Decimal(1)
+    if body[-2:] == UNKNOWN:
+        return Decimal(1) / 60
+    return Decimal(1) / 3600
+
+
+def decimal_to_dms(value, axis: str) -> str:
+    """Decimal degrees as MCPD DDMMSSH / DDDMMSSH, rounded to the nearest second."""
+    _field, _decimal_field, digits, limit, positive, negative = _axis(axis)
+    number = Decimal(str(value))
+    if not number.is_finite() or abs(number) > limit:
+        raise ValueError(f"{value} is not a {axis} in -{limit}..{limit}")
+    total = int((abs(number) * 3600).to_integral_value(rounding=ROUND_HALF_EVEN))
+    degrees, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    hemisphere = negative if number < 0 and total else positive
+    return f"{degrees:0{digits}d}{minutes:02d}{seconds:02d}{hemisphere}"
+
+
+def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
+    """DECLATITUDE (-90..90) or DECLONGITUDE (-180..180) as a Decimal with six places."""
+    _dms_field, field, _digits, limit, positive, negative = _axis(axis)
+    if text is None:
+        return None, []
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        text = str(text)
+    given = str(text)
+    value = given.strip()
+    if not value:
+        return None, []
+    problems: list[Problem] = []
+
+    def expected() -> str:
+        return _(
+            "Expected a number of decimal degrees between -%(limit)s and %(limit)s, "
+            "negative for %(negative)s (e.g. %(example)s)."
+        ) % {
+            "limit": limit,
+            "negative": _("south") if axis == "lat" else _("west"),
+            "example": "-44.6975" if axis == "lat" else "120.9123",
+        }
+
+    if any(c.isspace() for c in value):
+        value = "".join(value.split())
+    if value.endswith("°"):
+        value = value[:-1]
+        problems.append(_warning(field, given, _("Degree sign removed.")))
+    hemisphere = value[-1:].upper()
+    if hemisphere in (positive, negative) and value[:1] not in "+-":
+        value = value[:-1].rstrip("°")
+        if hemisphere == negative:
+            value = "-" + value
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("Hemisphere letter turned into a sign: %(value)s.") % {"value": value},
+            )
+        )
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("Decimal comma read as a decimal point: %(value)s.") % {"value": value},
+            )
+        )
+    try:
+        number = (
+            Decimal(value)
+            if re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", value)
+            else None
+        )
+    except InvalidOperation:
+        number = None
+    if number is None:
+        problems.append(
+            _error(
+                field, given, _("Not a number: %(value)s. ") % {"value": given.strip()} + expected()
+            )
+        )
+        return None, problems
+    if abs(number) > limit:
+        problems.append(
+            _error(
+                field,
+                given,
+                _("%(value)s is beyond %(limit)s degrees. ")
+                % {"value": given.strip(), "limit": limit}
+                + expected(),
+            )
+        )
+        return None, problems
+    return _quantize(number), problems
+
+
+def _to_decimal(value, axis: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, float):
+        return Decimal(str(value)) if math.isfinite(value) else None
+    return parse_decimal_coordinate(value, axis)[0]
+
+
+def _country_label(iso3: str) -> str:
+    from genebank.core.countries import country_name
+
+    try:
+        return country_name(iso3)
+    except Exception:  # noqa: BLE001 - a name is only decoration for a message
+        return iso3
+
+
+def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -> list[Problem]:
+    """How the coordinates of one collecting site agree with each other and with the country.
+
+    lat and lon are the decimal values (Decimal, float, or MCPD text), lat_dms and lon_dms the MCPD
+    DMS text. Problems that parse_dms / parse_decimal_coordinate report for a single value are not
+    repeated here.
+    """
+    from genebank.core.geo import countries_at, point_in_country
+
+    problems: list[Problem] = []
+    dec = {"lat": _to_decimal(lat, "lat"), "lon": _to_decimal(lon, "lon")}
+    dms_text = {"lat": _as_text(lat_dms).strip(), "lon": _as_text(lon_dms).strip()}
+    dms = {axis: parse_dms(dms_text[axis], axis)[0] for axis in ("lat", "lon")}
+
+    if (dec["lat"] is None) != (dec["lon"] is None):
+        missing, given = ("lon", "lat") if dec["lon"] is None else ("lat", "lon")
+        problems.append(
+            _error(
+                _AXES[missing][1],
+                "",
+                _("%(given)s is given without %(missing)s: a point needs both.")
+                % {"given": _AXES[given][1], "missing": _AXES[missing][1]},
+            )
+        )
+    if bool(dms_text["lat"]) != bool(dms_text["lon"]):
+        missing, given = ("lon", "lat") if not dms_text["lon"] else ("lat", "lon")
+        problems.append(
+            _error(
+                _AXES[missing][0],
+                "",
+                _("%(given)s is given without %(missing)s: a point needs both.")
+                % {"given": _AXES[given][0], "missing": _AXES[missing][0]},
+            )
+        )
+
+    # Generous by a little more than the rounding of six decimal places.
+    epsilon = Decimal("0.000002")
+    for axis in ("lat", "lon"):
+        if dec[axis] is None or dms[axis] is None:
+            continue
+        tolerance = dms_precision(dms_text[axis], axis) + epsilon
+        if abs(dec[axis] - dms[axis]) <= tolerance:
+            continue
+        dms_field, dec_field = _AXES[axis][0], _AXES[axis][1]
+        if abs(abs(dec[axis]) - abs(dms[axis])) <= tolerance:
+            message = _(
+                "%(decimal_field)s %(decimal)s and %(dms_field)s %(dms)s are on opposite sides of "
+                "the %(line)s: south and west are negative."
+            )
+        else:
+            message = _(
+                "%(decimal_field)s %(decimal)s does not agree with %(dms_field)s %(dms)s "
+                "(which is %(converted)s)."
+            )
+        problems.append(
+            _error(
+                dec_field,
+                dec[axis],
+                message
+                % {
+                    "decimal_field": dec_field,
+                    "decimal": dec[axis],
+                    "dms_field": dms_field,
+                    "dms": dms_text[axis],
+                    "converted": dms[axis],
+                    "line": _("equator") if axis == "lat" else _("prime meridian"),
+                },
+            )
+        )
+
+    if dec["lat"] is not None and dec["lon"] is not None:
+        point = (dec["lat"], dec["lon"])
+    elif dms["lat"] is not None and dms["lon"] is not None:
+        point = (dms["lat"], dms["lon"])
+    else:
+        return problems
+    shown = f"{point[0]}, {point[1]}"
+    if point[0] == 0 and point[1] == 0:
+        problems.append(
+            _warning(
+                "DECLATITUDE",
+                shown,
+                _(
+                    "The point 0, 0 lies in the Gulf of Guinea: the coordinates are probably missing, "
+                    "leave them empty."
+                ),
+            )
+        )
+        return problems
+
+    iso3 = _as_text(country_iso3).strip().upper()
+    if not iso3 or point_in_country(point[0], point[1], iso3) is not False:
+        return problems
+    found = countries_at(point[0], point[1])
+    names = {"country": _country_label(iso3), "point": shown}
+    if found:
+        message = _("The point %(point)s lies in %(found)s, not in %(country)s (ORIGCTY).") % {
+            **names,
+            "found": ", ".join(_country_label(c) for c in found),
+        }
+    else:
+        message = (
+            _(
+                "The point %(point)s lies outside %(country)s (ORIGCTY), at sea or more than 25 km "
+                "beyond its outline."
+            )
+            % names
+        )
+    # The usual slips: a sign lost, or latitude and longitude swapped.
+    lat_p, lon_p = point
+    slips = (
+        (
+            (-lat_p, lon_p),
+            _("It would be inside if the latitude were %(value)s.") % {"value": -lat_p},
+        ),
+        (
+            (lat_p, -lon_p),
+            _("It would be inside if the longitude were %(value)s.") % {"value": -lon_p},
+        ),
+        ((lon_p, lat_p), _("It would be inside if latitude and longitude were swapped.")),
+    )
+    for candidate, hint in slips:
+        if candidate == point or abs(candidate[0]) > 90:
+            continue
+        if point_in_country(candidate[0], candidate[1], iso3, tolerance_km=0):
+            message += " " + hint
+            break
+    problems.append(_warning("DECLATITUDE", shown, message))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Scientific names (GENUS, SPECIES, SUBTAXA)
+
+SUBTAXA_RANKS = ("subsp.", "convar.", "var.", "f.", "Group")
+_RANK_SUGGESTIONS = {
+    "ssp.": "subsp.",
+    "ssp": "subsp.",
+    "subsp": "subsp.",
+    "sub.": "subsp.",
+    "subspecies": "subsp.",
+    "var": "var.",
+    "variety": "var.",
+    "convar": "convar.",
+    "f": "f.",
+    "fo.": "f.",
+    "forma": "f.",
+    "form": "f.",
+    "group": "Group",
+    "gr.": "Group",
+}
+_HYBRID_PREFIX = re.compile(r"^(×\s*|[xX]\s+|x(?=[A-Z]))")
+
+
+def _double_space(field: str, value: str) -> list[Problem]:
+    if "  " in value.strip() or "\t" in value:
+        return [
+            _warning(
+                field,
+                value,
+                _("Double space: write %(value)s.") % {"value": " ".join(value.split())},
+            )
+        ]
+    return []
+
+
+def check_taxon(genus, species=None, subtaxa=None) -> list[Problem]:
+    """MCPD rules for GENUS, SPECIES and SUBTAXA."""
+    problems: list[Problem] = []
+    genus_text = _as_text(genus)
+    species_text = _as_text(species)
+    subtaxa_text = _as_text(subtaxa)
+
+    name = genus_text.strip()
+    if not name:
+        problems.append(_error("GENUS", genus_text, _("The genus is required.")))
+    else:
+        problems += _double_space("GENUS", genus_text)
+        hybrid = _HYBRID_PREFIX.match(name)
+        bare = name[hybrid.end() :] if hybrid else name
+        if not re.fullmatch(r"[A-Z][a-z]+(-[a-z]+)?", bare):
+            if re.fullmatch(r"[A-Za-z]+(-[A-Za-z]+)?", bare):
+                message = _(
+                    "Write the genus with a capital first letter and the rest in lower case: %(value)s."
+                ) % {"value": ("×" if hybrid else "") + bare.capitalize()}
+            else:
+                message = _(
+                    "A genus is one Latin word with a capital first letter (e.g. Triticum, ×Triticosecale)."
+                )
+            problems.append(_error("GENUS", genus_text, message))
+
+    epithet = species_text.strip()
+    if epithet:
+        problems += _double_space("SPECIES", species_text)
+        hybrid = _HYBRID_PREFIX.match(epithet)
+        bare = epithet[hybrid.end() :] if hybrid else epithet
+        if epithet == "sp.":
+            pass
+        elif epithet.lower() in ("spp.", "spp", "hybr.", "hybr", "sp"):
+            problems.append(
+                _warning(
+                    "SPECIES",
+                    species_text,
+                    _(
+                        "%(value)s is accepted, but the only abbreviation MCPD allows in SPECIES is sp."
+                    )
+                    % {"value": epithet},
+                )
+            )
+        elif re.fullmatch(r"[a-z]+(-[a-z]+)*", bare):
+            pass
+        elif re.fullmatch(r"[A-Za-z]+(-[A-Za-z]+)*", bare):
+            problems.append(
+                _error(
+                    "SPECIES",
+                    species_text,
+                    _("The species epithet is written in lower case: %(value)s.")
+                    % {"value": epithet[: len(epithet) - len(bare)] + bare.lower()},
+                )
+            )
+        elif len(bare.split()) > 1:
+            problems.append(
+                _error(
+                    "SPECIES",
+                    species_text,
+                    _(
+                        "The species epithet is one word; the authority goes in SPAUTHOR and lower "
+                        "ranks in SUBTAXA."
+                    ),
+                )
+            )
+        else:
+            problems.append(
+                _error(
+                    "SPECIES",
+                    species_text,
+                    _("The species epithet is one Latin word in lower case (or sp. when unknown)."),
+                )
+            )
+
+    if subtaxa_text.strip():
+        problems += _double_space("SUBTAXA", subtaxa_text)
+        tokens = subtaxa_text.split()
+        for position, token in enumerate(tokens):
+            if token in SUBTAXA_RANKS:
+                if token != "Group" and position == len(tokens) - 1:
+                    problems.append(
+                        _warning(
+                            "SUBTAXA",
+                            subtaxa_text,
+                            _("The rank %(rank)s is not followed by a name.") % {"rank": token},
+                        )
+                    )
+                continue
+            if re.fullmatch(r"[A-Z]\.", token):
+                continue  # an author's initial, not the rank f.
+            lowered = token.lower()
+            suggestion = None
+            if lowered in SUBTAXA_RANKS or lowered.capitalize() in SUBTAXA_RANKS:
+                suggestion = next(r for r in SUBTAXA_RANKS if r.lower() == lowered)
+            elif lowered in _RANK_SUGGESTIONS and (token.islower() or token.endswith(".")):
+                suggestion = _RANK_SUGGESTIONS[lowered]
+            elif re.fullmatch(r"[a-z]+\.", token):
+                # Lower-case abbreviations are ranks; authorities (L., Desf.) start with a capital.
+                suggestion = ""
+            if suggestion is None:
+                continue
+            if suggestion:
+                message = _("Rank %(rank)s is not an MCPD rank; write %(suggestion)s.") % {
+                    "rank": token,
+                    "suggestion": suggestion,
+                }
+            else:
+                message = _("Rank %(rank)s is not an MCPD rank (allowed: %(allowed)s).") % {
+                    "rank": token,
+                    "allowed": ", ".join(SUBTAXA_RANKS),
+                }
+            problems.append(_warning("SUBTAXA", subtaxa_text, message))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Codes (SAMPSTAT, COLLSRC, MLSSTAT, STORAGE, INSTCODE and friends, ORIGCTY)
+
+
+def _code_choices():
+    from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
+
+    return {
+        "SAMPSTAT": SampleStatus,
+        "COLLSRC": CollectingSource,
+        "MLSSTAT": MlsStatus,
+        "STORAGE": StorageType,
+    }
+
+
+def check_code(field: str, value) -> tuple[int | None, list[Problem]]:
+    """A coded MCPD value as an int: '300', '300.0' (from a spreadsheet) and ' 300 ' all read 300."""
+    choices = _code_choices().get(field)
+    if choices is None:
+        raise ValueError(f"no code list for {field!r}")
+    if value is None or isinstance(value, bool):
+        return None, []
+    given = str(value)
+    text = given.strip()
+    if not text:
+        return None, []
+    match = re.fullmatch(r"([0-9]+)(?:\.0*)?", text)
+    code = int(match.group(1)) if match else None
+    if code is None or code not in choices.values:
+        return None, [
+            _error(
+                field,
+                given,
+                _("%(value)s is not a %(field)s code; expected one of %(codes)s.")
+                % {
+                    "value": text,
+                    "field": field,
+                    "codes": ", ".join(str(c) for c in choices.values),
+                },
+            )
+        ]
+    return code, []
+
+
+_WIEWS = re.compile(r"[A-Z]{3}[0-9]{3,4}")
+
+
+def _current_country(code: str):
+    return pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+
+
+def _former_country(code: str):
+    return pycountry.historic_countries.get(alpha_3=code) if len(code) == 3 else None
+
+
+def clean_wiews_code(value, field: str = "INSTCODE") -> tuple[str | None, list[Problem]]:
+    """A FAO WIEWS institute code, normalised (upper case, no blanks), with its problems."""
+    given = _as_text(value)
+    text = given.strip()
+    if not text:
+        return None, []
+    problems: list[Problem] = []
+    compact = re.sub(r"[\s\-_]", "", text).upper()
+    if compact != text and _WIEWS.fullmatch(compact):
+        problems.append(
+            _warning(field, given, _("WIEWS code normalised to %(value)s.") % {"value": compact})
+        )
+    if not _WIEWS.fullmatch(compact):
+        problems.append(
+            _error(
+                field,
+                given,
+                _(
+                    "%(value)s is not a FAO WIEWS institute code: three capital letters and three or "
+                    "four digits, e.g. JOR015."
+                )
+                % {"value": text},
+            )
+        )
+        return None, problems
+    prefix = compact[:3]
+    if _current_country(prefix) is None and _former_country(prefix) is None:
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("%(value)s does not start with an ISO 3166-1 country code, as WIEWS codes do.")
+                % {"value": compact},
+            )
+        )
+    return compact, problems
+
+
+def check_wiews_code(value, field: str = "INSTCODE") -> list[Problem]:
+    return clean_wiews_code(value, field)[1]
+
+
+def clean_country_code(value, field: str = "ORIGCTY") -> tuple[str | None, list[Problem]]:
+    """An ISO 3166-1 alpha-3 code, normalised, with its problems (former countries: a warning)."""
+    given = _as_text(value)
+    text = given.strip()
+    if not text:
+        return None, []
+    upper = text.upper()
+    if _current_country(upper) is not None:
+        if upper != text:
+            return upper, [
+                _warning(
+                    field,
+                    given,
+                    _("Country code written in capitals: %(value)s.") % {"value": upper},
+                )
+            ]
+        return upper, []
+    former = _former_country(upper)
+    if former is not None:
+        return upper, [
+            _warning(
+                field,
+                given,
+                _(
+                    "%(value)s is a former country (%(name)s, ISO 3166-3); give the present-day "
+                    "country where it is known."
+                )
+                % {"value": upper, "name": former.name},
+            )
+        ]
+    country = None
+    if len(upper) == 2:
+        country = pycountry.countries.get(alpha_2=upper)
+    elif len(text) > 3:
+        try:
+            country = pycountry.countries.lookup(text)
+        except LookupError:
+            country = None
+    if country is not None:
+        return country.alpha_3, [
+            _warning(
+                field,
+                given,
+                _("%(value)s read as the ISO 3166-1 alpha-3 code %(code)s.")
+                % {"value": text, "code": country.alpha_3},
+            )
+        ]
+    return None, [
+        _error(
+            field,
+            given,
+            _("%(value)s is not an ISO 3166-1 alpha-3 country code (e.g. JOR, SYR).")
+            % {"value": text},
+        )
+    ]
+
+
+def check_country_code(value, field: str = "ORIGCTY") -> list[Problem]:
+    return clean_country_code(value, field)[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Probable duplicates
+
+NAME_SIMILARITY = 92
+SIMILAR_LIMIT = 10
+_NAME_SEPARATORS = re.compile(r"[\s\-_./]+")
+
+
+def normalise_name(name) -> str:
+    """Case, blanks, hyphens and dots ignored: 'ICG-4709', 'icg 4709' and 'ICG4709' are one name."""
+    text = unicodedata.normalize("NFKC", _as_text(name)).casefold()
+    return _NAME_SEPARATORS.sub("", text)
+
+
+def _name_prefilter(normalised: str) -> Q:
+    """Names that may normalise to the same first characters, as an index-friendly SQL filter."""
+    prefix = normalised[:3]
+    variants = {prefix}
+    # Stored names keep their separators, so 'a12' must also find 'A-12...' and 'A1 2...'.
+    for cut in range(1, len(prefix)):
+        for separator in (" ", "-", "_", ".", "/"):
+            variants.add(prefix[:cut] + separator + prefix[cut:])
+    query = Q()
+    for variant in sorted(variants):
+        query |= Q(name__istartswith=variant)
+    return query
+
+
+def find_similar_accessions(
+    institute,
+    *,
+    collector_number=None,
+    collecting_date=None,
+    donor_number=None,
+    donor_institute=None,
+    names=(),
+    exclude_pk=None,
+) -> list[tuple]:
+    """Accessions of the institute that a new one looks like, each with a translated reason.
+
+    Strongest reasons first; at most SIMILAR_LIMIT accessions.
+    """
+    from rapidfuzz import fuzz, process
+
+    from genebank.accessions.models import Accession, AccessionName, Acquisition, CollectingEvent
+
+    reasons: dict[int, list[str]] = {}
+
+    def add(pk: int, reason: str) -> None:
+        if pk != exclude_pk and reason not in reasons.setdefault(pk, []):
+            reasons[pk].append(reason)
+
+    number = _as_text(collector_number).strip()
+    if number:
+        events = CollectingEvent.objects.filter(
+            accession__institute=institute, collector_number__iexact=number
+        )
+        date, _problems = parse_partial_date(collecting_date, "COLLDATE")
+        if date:
+            events = events.filter(date__in={date, date.replace("--", "00")})
+            reason = _("same collecting number %(number)s and collecting date %(date)s") % {
+                "number": number,
+                "date": partial_date_display(date),
+            }
+        else:
+            reason = _("same collecting number %(number)s") % {"number": number}
+        for pk in events.values_list("accession_id", flat=True)[: SIMILAR_LIMIT + 1]:
+            add(pk, reason)
+
+    donor = _as_text(donor_number).strip()
+    if donor:
+        acquisitions = Acquisition.objects.filter(
+            accession__institute=institute, donor_number__iexact=donor
+        )
+        if donor_institute is not None:
+            acquisitions = acquisitions.filter(donor_institute=donor_institute)
+        reason = _("same donor accession number %(number)s") % {"number": donor}
+        for pk in acquisitions.values_list("accession_id", flat=True)[: SIMILAR_LIMIT + 1]:
+            add(pk, reason)
+
+    wanted = {}
+    for name in names or ():
+        normalised = normalise_name(name)
+        if normalised:
+            wanted.setdefault(normalised, _as_text(name).strip())
+    if wanted:
+        prefilter = Q()
+        for normalised in wanted:
+            prefilter |= _name_prefilter(normalised)
+        candidates = AccessionName.objects.filter(prefilter, accession__institute=institute)
+        if exclude_pk is not None:
+            candidates = candidates.exclude(accession_id=exclude_pk)
+        stored = list(candidates.values_list("accession_id", "name"))
+        choices = [normalise_name(n) for _pk, n in stored]
+        for normalised, original in wanted.items():
+            matches = process.extract(
+                normalised,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=NAME_SIMILARITY,
+                limit=None,
+            )
+            for _choice, _score, index in sorted(matches, key=lambda m: -m[1]):
+                pk, stored_name = stored[index]
+                add(
+                    pk,
+                    _("a name like %(name)s (%(stored)s)")
+                    % {"name": original, "stored": stored_name},
+                )
+
+    if not reasons:
+        return []
+    ranked = list(reasons)[:SIMILAR_LIMIT]
+    accessions = Accession.objects.select_related("institute", "taxon").in_bulk(ranked)
+    return [(accessions[pk], "; ".join(reasons[pk])) for pk in ranked if pk in accessions]
