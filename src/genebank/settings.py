@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -133,6 +134,12 @@ def _database() -> dict:
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file (one per test process), not Django's shared-cache in-memory database: in
+    # shared-cache mode concurrent writers get "database table is locked" at once instead of
+    # waiting, so the concurrency tests could not exercise the locking above.
+    config.setdefault("TEST", {}).setdefault(
+        "NAME", os.path.join(tempfile.gettempdir(), f"genebank-test-{os.getpid()}.sqlite3")
+    )
     return config
 
 

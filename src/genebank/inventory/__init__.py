@@ -1,0 +1,1 @@
+"""Conservation inventory: storage locations, seed lots and their append-only ledger."""

@@ -1,0 +1,292 @@
+"""`genebank inventory ...`: receive, withdraw, adjust, move and show seed lots from the shell.
+
+Exit status: 0 done, 1 refused by the rules (too little seed, quarantine, ...; nothing written),
+2 a wrong call (unknown lot, accession or location, bad arguments).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from genebank.accessions.models import Accession
+from genebank.core.models import Institute
+from genebank.inventory import services
+from genebank.inventory.models import CollectionKind, LotTransaction, SeedLot, StorageLocation
+from genebank.inventory.units import Unit, as_json_number
+
+SYSTEM_USERNAME = "genebank-cli"
+REFUSED = 1
+WRONG_CALL = 2
+BAD_INPUT_CODES = {"not_a_number", "not_positive", "fractional_seeds", "precision", "unit"}
+
+
+def system_user():
+    """The user the shell acts as by default: whoever runs the command already owns the database.
+
+    It has no usable password, so it can never sign in to the web application.
+    """
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"is_superuser": True, "is_staff": False, "first_name": "genebank command line"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Seed lots: receive, withdraw, adjust, move and show (with their ledger).")
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        def common(p):
+            p.add_argument("--user", help=_("act as this user (default: %s)") % SYSTEM_USERNAME)
+            p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+        p = sub.add_parser("receive", help=_("create a lot with a receipt"))
+        p.add_argument("--institute", required=True, help=_("WIEWS code of the holding institute"))
+        p.add_argument("--accession", required=True, help=_("accession number"))
+        p.add_argument("--quantity", required=True)
+        p.add_argument("--unit", required=True, choices=Unit.values)
+        p.add_argument("--collection", required=True, choices=CollectionKind.values)
+        p.add_argument("--location", help=_("storage location path or code"))
+        p.add_argument("--container", default="", choices=["", *SeedLot.Container.values])
+        p.add_argument("--harvest-year", type=int)
+        p.add_argument("--thousand-seed-weight", help=_("grams"))
+        p.add_argument(
+            "--status",
+            choices=[
+                SeedLot.Status.PROCESSING,
+                SeedLot.Status.QUARANTINE,
+                SeedLot.Status.AVAILABLE,
+            ],
+        )
+        p.add_argument("--note", default="")
+        common(p)
+
+        p = sub.add_parser("withdraw", help=_("take seed out of a lot"))
+        p.add_argument("lot")
+        p.add_argument("quantity")
+        p.add_argument("--unit", required=True, choices=Unit.values)
+        p.add_argument("--reason", required=True, choices=LotTransaction.Reason.values)
+        p.add_argument("--institute", help=_("WIEWS code, when the lot number is ambiguous"))
+        p.add_argument("--note", default="")
+        common(p)
+
+        p = sub.add_parser("adjust", help=_("correct a lot's quantity by a signed amount"))
+        p.add_argument("lot")
+        p.add_argument("quantity", help=_("e.g. -25 or +10"))
+        p.add_argument("--unit", required=True, choices=Unit.values)
+        p.add_argument("--reason", required=True, help=_("why the quantity is adjusted"))
+        p.add_argument("--institute")
+        p.add_argument("--note", default="")
+        common(p)
+
+        p = sub.add_parser("move", help=_("put a lot in another storage location"))
+        p.add_argument("lot")
+        p.add_argument("--location", required=True, help=_("storage location path or code"))
+        p.add_argument("--reason", default="")
+        p.add_argument("--institute")
+        common(p)
+
+        p = sub.add_parser("show", help=_("a lot and its ledger"))
+        p.add_argument("lot")
+        p.add_argument("--institute")
+        common(p)
+
+    def handle(self, *args, action, **options):
+        try:
+            return getattr(self, f"do_{action}")(**options)
+        except ValidationError as exc:
+            # A quantity that is no quantity at all is a wrong call; the rest are refusals.
+            wrong = getattr(exc, "code", None) in BAD_INPUT_CODES
+            raise CommandError(_message(exc), returncode=WRONG_CALL if wrong else REFUSED) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc), returncode=REFUSED) from exc
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    def _user(self, username):
+        if not username:
+            return system_user()
+        User = get_user_model()
+        try:
+            return User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise CommandError(
+                _("No active user %(user)s.") % {"user": username}, returncode=WRONG_CALL
+            ) from None
+
+    def _lot(self, number: str, institute_code: str | None) -> SeedLot:
+        lots = SeedLot.objects.filter(number=number).select_related("institute", "accession")
+        if institute_code:
+            lots = lots.filter(institute__code=institute_code)
+        found = list(lots[:2])
+        if not found:
+            raise CommandError(_("No lot %(lot)s.") % {"lot": number}, returncode=WRONG_CALL)
+        if len(found) > 1:
+            raise CommandError(
+                _("Lot number %(lot)s exists at several institutes: add --institute.")
+                % {"lot": number},
+                returncode=WRONG_CALL,
+            )
+        return found[0]
+
+    def _location(self, text: str, institute: Institute) -> StorageLocation:
+        places = StorageLocation.objects.filter(institute=institute)
+        place = places.filter(path=text).first() or places.filter(code=text).first()
+        if place is None:
+            raise CommandError(
+                _("No storage location %(location)s at %(institute)s.")
+                % {"location": text, "institute": institute.code},
+                returncode=WRONG_CALL,
+            )
+        return place
+
+    # --- output -------------------------------------------------------------------------------
+
+    def _lot_data(self, lot: SeedLot, transactions: bool = False) -> dict:
+        data = {
+            "lot": lot.number,
+            "institute": lot.institute.code,
+            "accession": lot.accession.number,
+            "collection": lot.collection,
+            "status": lot.status,
+            "quantity": as_json_number(lot.quantity),
+            "unit": lot.unit,
+            "location": lot.location.path if lot.location_id else None,
+        }
+        if transactions:
+            data["transactions"] = [
+                {
+                    "kind": t.kind,
+                    "reason": t.reason or t.reason_text,
+                    "quantity": as_json_number(t.quantity),
+                    "balance_after": as_json_number(t.balance_after),
+                    "entered": f"{as_json_number(t.entered_quantity)} {t.entered_unit}",
+                    "related_lot": t.related_lot.number if t.related_lot_id else None,
+                    "user": t.user.username,
+                    "at": t.created_at.isoformat(),
+                    "note": t.note,
+                }
+                for t in lot.transactions.select_related("user", "related_lot").order_by(
+                    "created_at", "pk"
+                )
+            ]
+        return data
+
+    def _print(self, options, data: dict, text: str) -> None:
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self.stdout.write(text)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def do_receive(self, **o):
+        user = self._user(o["user"])
+        institute = Institute.objects.filter(code=o["institute"]).first()
+        if institute is None:
+            raise CommandError(
+                _("No institute %(code)s.") % {"code": o["institute"]}, returncode=WRONG_CALL
+            )
+        accession = Accession.objects.filter(institute=institute, number=o["accession"]).first()
+        if accession is None:
+            raise CommandError(
+                _("No accession %(number)s at %(institute)s.")
+                % {"number": o["accession"], "institute": institute.code},
+                returncode=WRONG_CALL,
+            )
+        location = self._location(o["location"], institute) if o["location"] else None
+        lot = services.receive(
+            accession,
+            o["quantity"],
+            o["unit"],
+            o["collection"],
+            user,
+            location=location,
+            container=o["container"],
+            harvest_year=o["harvest_year"],
+            thousand_seed_weight=o["thousand_seed_weight"],
+            status=o["status"],
+            note=o["note"],
+        )
+        lot.refresh_from_db()
+        self._print(
+            o,
+            self._lot_data(lot),
+            _("Received lot %(lot)s: %(quantity)s %(unit)s.")
+            % {"lot": lot.number, "quantity": as_json_number(lot.quantity), "unit": lot.unit},
+        )
+
+    def do_withdraw(self, **o):
+        user = self._user(o["user"])
+        lot = self._lot(o["lot"], o["institute"])
+        entry = services.withdraw(lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"])
+        lot.refresh_from_db()
+        data = self._lot_data(lot)
+        data["withdrawn"] = as_json_number(-entry.quantity)
+        self._print(
+            o,
+            data,
+            _("Withdrew %(taken)s %(unit)s from lot %(lot)s; %(left)s %(unit)s left.")
+            % {
+                "taken": as_json_number(-entry.quantity),
+                "unit": lot.unit,
+                "lot": lot.number,
+                "left": as_json_number(lot.quantity),
+            },
+        )
+
+    def do_adjust(self, **o):
+        user = self._user(o["user"])
+        lot = self._lot(o["lot"], o["institute"])
+        services.adjust(lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"])
+        lot.refresh_from_db()
+        self._print(
+            o,
+            self._lot_data(lot),
+            _("Lot %(lot)s now holds %(quantity)s %(unit)s.")
+            % {"lot": lot.number, "quantity": as_json_number(lot.quantity), "unit": lot.unit},
+        )
+
+    def do_move(self, **o):
+        user = self._user(o["user"])
+        lot = self._lot(o["lot"], o["institute"])
+        location = self._location(o["location"], lot.institute)
+        services.move_lot(lot, location, user, o["reason"])
+        lot.refresh_from_db()
+        self._print(
+            o,
+            self._lot_data(lot),
+            _("Lot %(lot)s is now at %(location)s.") % {"lot": lot.number, "location": location},
+        )
+
+    def do_show(self, **o):
+        lot = self._lot(o["lot"], o["institute"])
+        data = self._lot_data(lot, transactions=True)
+        if o["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"{data['lot']}  {data['accession']}  {data['collection']}  {data['status']}  "
+            f"{data['quantity']} {data['unit']}  {data['location'] or ''}"
+        )
+        for t in data["transactions"]:
+            self.stdout.write(
+                f"  {t['at']}  {t['kind']:<12} {t['quantity']:>12}  = {t['balance_after']:<10} "
+                f"{t['user']}  {t['reason']}"
+            )

@@ -1,0 +1,713 @@
+"""Inventory services: the only code that changes storage locations, seed lots and the ledger.
+
+Each service runs in one database transaction. Services that change a lot's quantity lock the lot
+row first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the settings open every transaction with
+BEGIN IMMEDIATE, so writers take turns), write one LotTransaction per lot and update the lot's
+cached quantity in the same transaction. A refusal raises a translated ValidationError before
+anything is written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from genebank.accessions.models import Accession, Acquisition
+from genebank.core.models import Institute
+from genebank.core.permissions import require
+from genebank.inventory.models import (
+    ACCEPTED_STORAGE,
+    PATH_SEPARATOR,
+    CollectionKind,
+    LotTransaction,
+    SeedLot,
+    StorageLocation,
+)
+from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
+from genebank.inventory.units import Unit, convert, parse_quantity
+
+Kind = LotTransaction.Kind
+Status = SeedLot.Status
+
+# Places that hold lots; sites and buildings only hold other places.
+LOT_HOLDING_KINDS = {
+    StorageLocation.Kind.ROOM,
+    StorageLocation.Kind.FREEZER,
+    StorageLocation.Kind.SHELF,
+    StorageLocation.Kind.BOX,
+    StorageLocation.Kind.POSITION,
+}
+
+LOT_DETAIL_FIELDS = {
+    "container",
+    "harvest_year",
+    "thousand_seed_weight",
+    "moisture_content",
+    "moisture_date",
+    "moisture_method",
+    "notes",
+}
+
+
+# --- storage locations -------------------------------------------------------------------------
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("A storage location needs a name."), code="name")
+    if PATH_SEPARATOR in name:
+        raise ValidationError(
+            _("A storage location name cannot contain %(sep)s.") % {"sep": PATH_SEPARATOR},
+            code="name",
+        )
+    return name
+
+
+def _check_path_free(path: str, exclude_pk: int | None = None) -> None:
+    taken = StorageLocation.objects.filter(path=path)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            _("There is already a storage location at %(path)s.") % {"path": path}, code="path"
+        )
+
+
+@transaction.atomic
+def create_location(
+    *,
+    institute: Institute,
+    name: str,
+    code: str,
+    kind: str,
+    user,
+    parent: StorageLocation | None = None,
+    storage_kind: str = "",
+    temperature_min=None,
+    temperature_max=None,
+    humidity_min=None,
+    humidity_max=None,
+    capacity: int | None = None,
+    notes: str = "",
+) -> StorageLocation:
+    """Add a place to the storage tree."""
+    require(user, MANAGE_STORAGE, institute)
+    name = _check_name(name)
+    if parent is not None and parent.institute_id != institute.pk:
+        raise ValidationError(
+            _("%(parent)s belongs to another institute.") % {"parent": parent}, code="institute"
+        )
+    if StorageLocation.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("The storage location code %(code)s is already in use.") % {"code": code},
+            code="code",
+        )
+    location = StorageLocation(
+        institute=institute,
+        parent=parent,
+        name=name,
+        code=code,
+        kind=kind,
+        storage_kind=storage_kind,
+        temperature_min=temperature_min,
+        temperature_max=temperature_max,
+        humidity_min=humidity_min,
+        humidity_max=humidity_max,
+        capacity=capacity,
+        notes=notes,
+    )
+    location.path = location.computed_path()
+    _check_path_free(location.path)
+    location.full_clean(exclude=["path"])
+    location._history_user = user
+    location._change_reason = _("Created")
+    location.save()
+    return location
+
+
+@transaction.atomic
+def move_location(
+    location: StorageLocation, new_parent: StorageLocation | None, user, reason: str
+) -> StorageLocation:
+    """Put a place (and everything inside it) under another parent; paths below follow."""
+    location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+    require(user, MANAGE_STORAGE, location.institute)
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the storage location moves."), code="reason")
+    if new_parent is not None:
+        new_parent = StorageLocation.objects.select_for_update().get(pk=new_parent.pk)
+        if new_parent.pk == location.pk or new_parent.path.startswith(
+            location.path + PATH_SEPARATOR
+        ):
+            raise ValidationError(
+                _("%(location)s cannot move inside itself.") % {"location": location.path},
+                code="cycle",
+            )
+        if new_parent.institute_id != location.institute_id:
+            raise ValidationError(
+                _("%(parent)s belongs to another institute.") % {"parent": new_parent.path},
+                code="institute",
+            )
+    old_path = location.path
+    location.parent = new_parent
+    new_path = location.computed_path()
+    if new_path == old_path:
+        return location
+    _check_path_free(new_path, exclude_pk=location.pk)
+    # Descendants are saved one by one (deepest last) so that each keeps its own history entry.
+    descendants = list(
+        StorageLocation.objects.select_for_update()
+        .filter(path__startswith=old_path + PATH_SEPARATOR)
+        .order_by("path")
+    )
+    location.path = new_path
+    location._history_user = user
+    location._change_reason = reason
+    location.save()
+    for child in descendants:
+        child.path = new_path + child.path[len(old_path) :]
+        child._history_user = user
+        child._change_reason = reason
+        child.save(update_fields=["path"])
+    return location
+
+
+def _check_location_accepts(location: StorageLocation, lot: SeedLot) -> StorageLocation:
+    """Lock the place and refuse it when it cannot take this lot. Returns the locked place."""
+    location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+    if location.institute_id != lot.institute_id:
+        raise ValidationError(
+            _("%(location)s belongs to another institute.") % {"location": location.path},
+            code="institute",
+        )
+    if location.kind not in LOT_HOLDING_KINDS:
+        raise ValidationError(
+            _("%(location)s is a %(kind)s: put lots in a room, freezer, shelf, box or position.")
+            % {"location": location.path, "kind": location.get_kind_display()},
+            code="wrong_kind",
+        )
+    accepted = ACCEPTED_STORAGE[CollectionKind(lot.collection)]
+    storage_kind = location.effective_storage_kind
+    if lot.collection != CollectionKind.OTHER and storage_kind not in accepted:
+        raise ValidationError(
+            _("%(location)s is not a storage unit for the %(collection)s.")
+            % {"location": location.path, "collection": lot.get_collection_display().lower()},
+            code="wrong_kind",
+        )
+    if location.capacity is not None:
+        held = location.lots.exclude(status__in=SeedLot.GONE).exclude(pk=lot.pk).count()
+        if held >= location.capacity:
+            raise ValidationError(
+                _("%(location)s is full (%(capacity)s lots).")
+                % {"location": location.path, "capacity": location.capacity},
+                code="full",
+            )
+    return location
+
+
+# --- the ledger --------------------------------------------------------------------------------
+
+
+def _lock(lot: SeedLot) -> SeedLot:
+    return SeedLot.objects.select_for_update().select_related("institute").get(pk=lot.pk)
+
+
+def _lock_many(lots) -> dict[int, SeedLot]:
+    """Lock several lots in id order, so two services never wait on each other in a circle."""
+    pks = sorted({lot.pk for lot in lots})
+    return {
+        lot.pk: lot for lot in SeedLot.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    }
+
+
+def _in_lot_unit(lot: SeedLot, quantity, unit: str) -> tuple[Decimal, Decimal]:
+    """(what was entered, the same in the lot's unit), or a ValidationError."""
+    entered = parse_quantity(quantity, unit)
+    return entered, convert(entered, unit, lot.unit, lot.thousand_seed_weight)
+
+
+def _refuse_outgoing(lot: SeedLot) -> None:
+    if lot.status == Status.DEPLETED:
+        raise ValidationError(
+            _("Lot %(lot)s is depleted: there is no seed to take.") % {"lot": lot.number},
+            code="depleted",
+        )
+    if lot.status == Status.QUARANTINE:
+        raise ValidationError(
+            _("Lot %(lot)s is in quarantine: no seed may leave it until it is released.")
+            % {"lot": lot.number},
+            code="quarantine",
+        )
+    if lot.status == Status.WITHDRAWN:
+        raise ValidationError(
+            _("Lot %(lot)s has been withdrawn from the collection.") % {"lot": lot.number},
+            code="withdrawn",
+        )
+
+
+def _refuse_incoming(lot: SeedLot) -> None:
+    if lot.status in (Status.QUARANTINE, Status.WITHDRAWN):
+        raise ValidationError(
+            _("Lot %(lot)s is %(status)s: it cannot take seed from another lot.")
+            % {"lot": lot.number, "status": lot.get_status_display().lower()},
+            code=lot.status,
+        )
+
+
+def _refuse_overdraw(lot: SeedLot, amount: Decimal) -> None:
+    if amount > lot.quantity:
+        raise ValidationError(
+            _(
+                "Lot %(lot)s holds %(available)s %(unit)s: "
+                "%(requested)s %(unit)s is more than there is."
+            )
+            % {
+                "lot": lot.number,
+                "available": _display(lot.quantity),
+                "requested": _display(amount),
+                "unit": lot.unit,
+            },
+            code="insufficient",
+        )
+
+
+def _display(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _post(
+    lot: SeedLot,
+    kind: str,
+    change: Decimal,
+    entered: Decimal,
+    entered_unit: str,
+    user,
+    *,
+    reason: str = "",
+    reason_text: str = "",
+    related_lot: SeedLot | None = None,
+    note: str = "",
+) -> LotTransaction:
+    """Append one transaction to a locked lot and update its cached quantity and status."""
+    balance = lot.quantity + change
+    if balance < 0:  # callers check first; this is the last line before the database constraint
+        _refuse_overdraw(lot, -change)
+    entry = LotTransaction(
+        lot=lot,
+        kind=kind,
+        reason=reason,
+        reason_text=reason_text,
+        quantity=change,
+        balance_after=balance,
+        entered_quantity=entered,
+        entered_unit=entered_unit,
+        related_lot=related_lot,
+        user=user,
+        note=note,
+    )
+    entry.save()
+    lot.quantity = balance
+    if balance == 0 and lot.status != Status.WITHDRAWN:
+        lot.status = Status.DEPLETED
+    elif balance > 0 and lot.status == Status.DEPLETED:
+        lot.status = Status.AVAILABLE
+    lot._history_user = user
+    lot._change_reason = reason_text or entry.get_kind_display()
+    lot.save(update_fields=["quantity", "status", "updated_at"])
+    return entry
+
+
+def _sync(caller: SeedLot, locked: SeedLot) -> None:
+    """Let the caller's object see the new quantity and status."""
+    if caller is not locked:
+        caller.quantity = locked.quantity
+        caller.status = locked.status
+        caller.location_id = locked.location_id
+
+
+def _next_sequence(institute: Institute) -> int:
+    Institute.objects.select_for_update().filter(pk=institute.pk).first()
+    last = SeedLot.objects.filter(institute=institute).aggregate(m=Max("sequence"))["m"]
+    return (last or 0) + 1
+
+
+def lot_number(institute: Institute, sequence: int) -> str:
+    """Lot numbers carry the institute code, so a scanned label is never ambiguous."""
+    return f"{institute.code}-L{sequence:06d}"
+
+
+def _new_lot(accession: Accession, *, user, unit: str, collection: str, **fields) -> SeedLot:
+    sequence = _next_sequence(accession.institute)
+    lot = SeedLot(
+        institute=accession.institute,
+        accession=accession,
+        sequence=sequence,
+        number=lot_number(accession.institute, sequence),
+        unit=unit,
+        collection=collection,
+        **fields,
+    )
+    lot._history_user = user
+    lot._change_reason = _("Created")
+    lot.save()
+    return lot
+
+
+@transaction.atomic
+def receive(
+    accession: Accession,
+    quantity,
+    unit: str,
+    collection: str,
+    user,
+    *,
+    location: StorageLocation | None = None,
+    container: str = "",
+    harvest_year: int | None = None,
+    parent: SeedLot | None = None,
+    generation: int | None = None,
+    thousand_seed_weight=None,
+    status: str | None = None,
+    note: str = "",
+) -> SeedLot:
+    """A new lot of seed of this accession, opened with a receipt of its quantity.
+
+    The lot is available unless another status is given (e.g. in processing for a new arrival);
+    it is in quarantine whatever was asked while the accession's acquisition is in quarantine.
+    """
+    accession = Accession.objects.select_related("institute").get(pk=accession.pk)
+    require(user, MANAGE_LOTS, accession.institute)
+    if not accession.is_active:
+        raise ValidationError(
+            _("Accession %(accession)s has been deaccessioned.") % {"accession": accession},
+            code="deaccessioned",
+        )
+    entered = parse_quantity(quantity, unit)
+    if collection not in CollectionKind.values:
+        raise ValidationError(
+            _("Unknown collection %(collection)s: use base, active or other.")
+            % {"collection": collection},
+            code="collection",
+        )
+    if status is not None and status not in (
+        Status.PROCESSING,
+        Status.QUARANTINE,
+        Status.AVAILABLE,
+    ):
+        raise ValidationError(
+            _("A new lot is in processing, in quarantine or available."), code="status"
+        )
+    if parent is not None and parent.accession_id != accession.pk:
+        raise ValidationError(
+            _("The parent lot %(lot)s is of another accession.") % {"lot": parent.number},
+            code="parent",
+        )
+    quarantined = Acquisition.objects.filter(
+        accession=accession, quarantine_status=Acquisition.Quarantine.PENDING
+    ).exists()
+    lot = _new_lot(
+        accession,
+        user=user,
+        unit=unit,
+        collection=collection,
+        container=container,
+        harvest_year=harvest_year,
+        parent=parent,
+        generation=generation
+        if generation is not None
+        else (parent.generation + 1 if parent else 0),
+        thousand_seed_weight=thousand_seed_weight,
+        status=Status.QUARANTINE if quarantined else (status or Status.AVAILABLE),
+    )
+    if location is not None:
+        lot.location = _check_location_accepts(location, lot)
+        lot.save(update_fields=["location"])
+    _post(lot, Kind.RECEIPT, entered, entered, unit, user, note=note)
+    return lot
+
+
+@transaction.atomic
+def withdraw(
+    lot: SeedLot, quantity, unit: str, reason: str, user, note: str = ""
+) -> LotTransaction:
+    """Take seed out of a lot for a reason (distribution, viability test, regeneration, ...)."""
+    locked = _lock(lot)
+    require(user, WITHDRAW_SEED, locked.institute)
+    if reason not in LotTransaction.Reason.values:
+        raise ValidationError(
+            _("Unknown withdrawal reason %(reason)s: use one of %(reasons)s.")
+            % {"reason": reason, "reasons": ", ".join(LotTransaction.Reason.values)},
+            code="reason",
+        )
+    entered, amount = _in_lot_unit(locked, quantity, unit)
+    _refuse_outgoing(locked)
+    _refuse_overdraw(locked, amount)
+    entry = _post(locked, Kind.WITHDRAWAL, -amount, entered, unit, user, reason=reason, note=note)
+    _sync(lot, locked)
+    return entry
+
+
+@transaction.atomic
+def adjust(
+    lot: SeedLot, quantity, unit: str, reason_text: str, user, note: str = ""
+) -> LotTransaction:
+    """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason."""
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute)
+    if not (reason_text or "").strip():
+        raise ValidationError(_("Say why the quantity is adjusted."), code="reason")
+    if locked.status == Status.WITHDRAWN:
+        _refuse_outgoing(locked)
+    try:
+        signed = quantity if isinstance(quantity, Decimal) else Decimal(str(quantity).strip())
+    except InvalidOperation:
+        signed = quantity  # parse_quantity says what is wrong with it
+    negative = isinstance(signed, Decimal) and signed.is_finite() and signed < 0
+    entered, amount = _in_lot_unit(locked, -signed if negative else signed, unit)
+    if negative:
+        _refuse_overdraw(locked, amount)
+    change = -amount if negative else amount
+    entry = _post(
+        locked,
+        Kind.ADJUSTMENT,
+        change,
+        entered,
+        unit,
+        user,
+        reason_text=reason_text.strip(),
+        note=note,
+    )
+    _sync(lot, locked)
+    return entry
+
+
+@transaction.atomic
+def transfer(
+    source: SeedLot, target: SeedLot, quantity, unit: str, user, note: str = ""
+) -> tuple[LotTransaction, LotTransaction]:
+    """Move seed from one lot to another lot of the same accession (e.g. base to active)."""
+    if source.pk == target.pk:
+        raise ValidationError(_("A lot cannot transfer seed to itself."), code="same_lot")
+    locked = _lock_many([source, target])
+    src, dst = locked[source.pk], locked[target.pk]
+    require(user, MANAGE_LOTS, src.institute_id)
+    require(user, MANAGE_LOTS, dst.institute_id)
+    if src.accession_id != dst.accession_id:
+        raise ValidationError(
+            _("Lots %(source)s and %(target)s hold different accessions.")
+            % {"source": src.number, "target": dst.number},
+            code="accession",
+        )
+    entered, out_amount = _in_lot_unit(src, quantity, unit)
+    in_amount = convert(entered, unit, dst.unit, dst.thousand_seed_weight)
+    _refuse_outgoing(src)
+    _refuse_incoming(dst)
+    _refuse_overdraw(src, out_amount)
+    out = _post(
+        src, Kind.TRANSFER_OUT, -out_amount, entered, unit, user, related_lot=dst, note=note
+    )
+    into = _post(dst, Kind.TRANSFER_IN, in_amount, entered, unit, user, related_lot=src, note=note)
+    _sync(source, src)
+    _sync(target, dst)
+    return out, into
+
+
+@transaction.atomic
+def split_lot(
+    lot: SeedLot,
+    quantity,
+    unit: str,
+    user,
+    *,
+    collection: str | None = None,
+    location: StorageLocation | None = None,
+    container: str | None = None,
+    note: str = "",
+) -> SeedLot:
+    """Take part of a lot into a new lot (same accession, same generation, this lot its parent)."""
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute)
+    entered, amount = _in_lot_unit(locked, quantity, unit)
+    _refuse_outgoing(locked)
+    _refuse_overdraw(locked, amount)
+    collection = collection or locked.collection
+    if collection not in CollectionKind.values:
+        raise ValidationError(
+            _("Unknown collection %(collection)s: use base, active or other.")
+            % {"collection": collection},
+            code="collection",
+        )
+    new = _new_lot(
+        locked.accession,
+        user=user,
+        unit=locked.unit,
+        collection=collection,
+        container=locked.container if container is None else container,
+        harvest_year=locked.harvest_year,
+        parent=locked,
+        generation=locked.generation,
+        thousand_seed_weight=locked.thousand_seed_weight,
+        moisture_content=locked.moisture_content,
+        moisture_date=locked.moisture_date,
+        moisture_method=locked.moisture_method,
+        status=locked.status,
+    )
+    if location is not None:
+        new.location = _check_location_accepts(location, new)
+        new.save(update_fields=["location"])
+    _post(locked, Kind.SPLIT, -amount, entered, unit, user, related_lot=new, note=note)
+    _post(new, Kind.SPLIT, amount, entered, unit, user, related_lot=locked, note=note)
+    _sync(lot, locked)
+    return new
+
+
+@transaction.atomic
+def merge_lots(sources, into: SeedLot, user, note: str = "") -> SeedLot:
+    """Pour whole lots of the same accession into another; the emptied lots become depleted."""
+    sources = list(sources)
+    if not sources:
+        raise ValidationError(_("Choose the lots to merge."), code="empty")
+    if any(s.pk == into.pk for s in sources):
+        raise ValidationError(_("A lot cannot be merged into itself."), code="same_lot")
+    locked = _lock_many([*sources, into])
+    target = locked[into.pk]
+    require(user, MANAGE_LOTS, target.institute_id)
+    _refuse_incoming(target)
+    moves = []
+    for source in sources:
+        src = locked[source.pk]
+        require(user, MANAGE_LOTS, src.institute_id)
+        if src.accession_id != target.accession_id:
+            raise ValidationError(
+                _("Lots %(source)s and %(target)s hold different accessions.")
+                % {"source": src.number, "target": target.number},
+                code="accession",
+            )
+        _refuse_outgoing(src)
+        moves.append(
+            (src, convert(src.quantity, src.unit, target.unit, target.thousand_seed_weight))
+        )
+    for src, amount in moves:
+        taken = src.quantity
+        _post(src, Kind.MERGE, -taken, taken, src.unit, user, related_lot=target, note=note)
+        _post(target, Kind.MERGE, amount, taken, src.unit, user, related_lot=src, note=note)
+    for source in sources:
+        _sync(source, locked[source.pk])
+    _sync(into, target)
+    return target
+
+
+@transaction.atomic
+def move_lot(lot: SeedLot, location: StorageLocation | None, user, reason: str = "") -> SeedLot:
+    """Put a lot in another storage place (None: out of storage, e.g. back to processing)."""
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute)
+    if locked.status in SeedLot.GONE:
+        raise ValidationError(
+            _("Lot %(lot)s is %(status)s: it has no place in storage.")
+            % {"lot": locked.number, "status": locked.get_status_display().lower()},
+            code=locked.status,
+        )
+    if location is not None:
+        if location.pk == locked.location_id:
+            return locked
+        location = _check_location_accepts(location, locked)
+    locked.location = location
+    locked._history_user = user
+    locked._change_reason = reason or _("Moved")
+    locked.save(update_fields=["location", "updated_at"])
+    _sync(lot, locked)
+    return locked
+
+
+@transaction.atomic
+def set_lot_status(lot: SeedLot, status: str, user, reason: str) -> SeedLot:
+    """Release from quarantine, finish processing, or withdraw a lot from the collection.
+
+    Depleted is not set by hand: a lot becomes depleted when its quantity reaches zero.
+    """
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute)
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the lot's status changes."), code="reason")
+    allowed = {Status.PROCESSING, Status.QUARANTINE, Status.AVAILABLE, Status.WITHDRAWN}
+    if status not in allowed:
+        raise ValidationError(
+            _("A lot becomes depleted by itself when its last seed is taken."), code="status"
+        )
+    if locked.status == Status.WITHDRAWN:
+        raise ValidationError(
+            _("Lot %(lot)s has been withdrawn from the collection.") % {"lot": locked.number},
+            code="withdrawn",
+        )
+    if locked.status == Status.DEPLETED and status != Status.WITHDRAWN:
+        raise ValidationError(
+            _("Lot %(lot)s is depleted: there is no seed to take.") % {"lot": locked.number},
+            code="depleted",
+        )
+    if status == Status.WITHDRAWN and locked.quantity > 0:
+        raise ValidationError(
+            _("Lot %(lot)s still holds seed: withdraw or transfer it first.")
+            % {"lot": locked.number},
+            code="not_empty",
+        )
+    locked.status = status
+    locked._history_user = user
+    locked._change_reason = reason
+    locked.save(update_fields=["status", "updated_at"])
+    _sync(lot, locked)
+    return locked
+
+
+@transaction.atomic
+def update_lot_details(lot: SeedLot, user, reason: str, **fields) -> SeedLot:
+    """Record a lot's container, harvest year, thousand-seed weight or moisture content."""
+    unknown = set(fields) - LOT_DETAIL_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("These lot fields are not changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="fields",
+        )
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean(
+        exclude=["institute", "accession", "number", "sequence", "parent", "location"]
+    )
+    locked._history_user = user
+    locked._change_reason = reason or _("Details recorded")
+    locked.save(update_fields=[*fields, "updated_at"])
+    for name in fields:
+        setattr(lot, name, getattr(locked, name))
+    return locked
+
+
+def ledger_sum(lot: SeedLot) -> Decimal:
+    """The sum of a lot's transactions; always equal to its cached quantity."""
+    from django.db.models import Sum
+
+    return lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
+
+
+__all__ = [
+    "Unit",
+    "adjust",
+    "create_location",
+    "ledger_sum",
+    "merge_lots",
+    "move_location",
+    "move_lot",
+    "receive",
+    "set_lot_status",
+    "split_lot",
+    "transfer",
+    "update_lot_details",
+    "withdraw",
+]
