@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "genebank.core",
     "genebank.accessions",
+    "genebank.exchange",
     "genebank.inventory",
 ]
 

@@ -1,0 +1,60 @@
+"""`genebank export mcpd -o FILE`: MCPD v2.1 passport data of the accessions."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from genebank.core.models import Institute
+from genebank.exchange.services import EXPORT_FORMATS, export_mcpd
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("Export passport data as MCPD v2.1 (41 columns, UTF-8).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["mcpd"], help=gettext_lazy("what to export: mcpd"))
+        parser.add_argument(
+            "-o", "--output", required=True, metavar="FILE", help=gettext_lazy("file to write")
+        )
+        parser.add_argument(
+            "--format",
+            choices=EXPORT_FORMATS,
+            help=gettext_lazy("csv, tsv or xlsx (default: from the file name)"),
+        )
+        parser.add_argument(
+            "--institute", help=gettext_lazy("only this holding institute (WIEWS code)")
+        )
+        parser.add_argument(
+            "--public-only",
+            action="store_true",
+            help=gettext_lazy("leave out non-public accessions and coordinates of sensitive ones"),
+        )
+
+    def handle(self, *args, **options):
+        fmt = options["format"]
+        if fmt is None:
+            suffix = (
+                options["output"].rsplit(".", 1)[-1].lower() if "." in options["output"] else ""
+            )
+            fmt = suffix if suffix in EXPORT_FORMATS else "csv"
+        institute = options["institute"]
+        if institute and not Institute.objects.filter(code=institute.upper()).exists():
+            raise CommandError(_("No institute %(code)s.") % {"code": institute}, returncode=2)
+        try:
+            result = export_mcpd(
+                options["output"],
+                format=fmt,
+                institute=institute,
+                public_only=options["public_only"],
+            )
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": options["output"], "error": exc},
+                returncode=2,
+            ) from exc
+        self.stdout.write(
+            _("%(rows)s accessions written to %(path)s (%(format)s).")
+            % {"rows": result.rows, "path": result.path, "format": result.format}
+        )

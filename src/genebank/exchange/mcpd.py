@@ -1,0 +1,839 @@
+"""MCPD v2.1: the 41 fields, reading a row into canonical values with every problem, and writing rows.
+
+Canonical values are the text an export writes: reading a row and exporting what was stored give the
+same text, so "is this row already in the database?" is a comparison of two dicts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+
+from django.utils.translation import gettext as _
+
+from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
+
+FIELDS = [
+    "PUID",
+    "INSTCODE",
+    "ACCENUMB",
+    "COLLNUMB",
+    "COLLCODE",
+    "COLLNAME",
+    "COLLINSTADDRESS",
+    "COLLMISSID",
+    "GENUS",
+    "SPECIES",
+    "SPAUTHOR",
+    "SUBTAXA",
+    "SUBTAUTHOR",
+    "CROPNAME",
+    "ACCENAME",
+    "ACQDATE",
+    "ORIGCTY",
+    "COLLSITE",
+    "DECLATITUDE",
+    "LATITUDE",
+    "DECLONGITUDE",
+    "LONGITUDE",
+    "COORDUNCERT",
+    "COORDDATUM",
+    "GEOREFMETH",
+    "ELEVATION",
+    "COLLDATE",
+    "BREDCODE",
+    "BREDNAME",
+    "SAMPSTAT",
+    "ANCEST",
+    "COLLSRC",
+    "DONORCODE",
+    "DONORNAME",
+    "DONORNUMB",
+    "OTHERNUMB",
+    "DUPLSITE",
+    "DUPLINSTNAME",
+    "STORAGE",
+    "MLSSTAT",
+    "REMARKS",
+]
+FIELD_SET = frozenset(FIELDS)
+REQUIRED = ("INSTCODE", "ACCENUMB", "GENUS")
+COLLECTING_FIELDS = (
+    "COLLNUMB COLLCODE COLLNAME COLLINSTADDRESS COLLMISSID COLLSITE DECLATITUDE LATITUDE "
+    "DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH ELEVATION COLLDATE COLLSRC"
+).split()
+DONOR_FIELDS = ("DONORCODE", "DONORNAME", "DONORNUMB")
+COORDINATE_FIELDS = (
+    "DECLATITUDE LATITUDE DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH".split()
+)
+# Lengths of the columns the values are stored in.
+MAX_LENGTH = {
+    "PUID": 200,
+    "ACCENUMB": 60,
+    "COLLNUMB": 100,
+    "COLLNAME": 400,
+    "COLLMISSID": 100,
+    "GENUS": 60,
+    "SPECIES": 60,
+    "SPAUTHOR": 100,
+    "SUBTAXA": 120,
+    "SUBTAUTHOR": 100,
+    "CROPNAME": 100,
+    "COLLSITE": 400,
+    "COORDDATUM": 30,
+    "GEOREFMETH": 100,
+    "BREDNAME": 200,
+    "DONORNAME": 200,
+    "DONORNUMB": 100,
+    "DUPLSITE": 200,
+    "DUPLINSTNAME": 400,
+    "STORAGE": 50,
+}
+CODE_LISTS = {
+    "SAMPSTAT": frozenset(str(v) for v in SampleStatus.values),
+    "COLLSRC": frozenset(str(v) for v in CollectingSource.values),
+    "MLSSTAT": frozenset(str(v) for v in MlsStatus.values),
+    "STORAGE": frozenset(str(v) for v in StorageType.values),
+}
+WIEWS_RE = re.compile(r"^[A-Z]{3}[0-9]{3,4}$")
+LATITUDE_RE = re.compile(r"^([0-9]{2})([0-9]{2}|--)([0-9]{2}|--)([NS])$")
+LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
+DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
+GENUS_RE = re.compile(r"^[A-Z][a-z-]+$")
+ERROR = "error"
+WARNING = "warning"
+# Elevations outside these (metres) are not on Earth's land surface.
+ELEVATION_RANGE = (-500, 9000)
+# Germinate workbooks mark plant/plot rows that belong to an accession in this column.
+ENTITY_TYPE_COLUMN = "ENTITY TYPE"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one value: where (row, field), what, and how bad."""
+
+    field: str
+    value: str
+    message: str
+    severity: str = ERROR
+    row: int | None = None
+    accenumb: str = ""
+
+
+@dataclass
+class Row:
+    """One record of the file after reading: canonical values and the problems found."""
+
+    number: int
+    values: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    given: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.values["INSTCODE"], self.values["ACCENUMB"]
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.severity == ERROR for p in self.problems)
+
+
+# --- field parsers: each returns (canonical text, problems); never raises on bad input ---------
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """Decimal degrees as written on export: no exponent, no trailing zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_decimal(text: str, name: str, low: float, high: float, places: int = 6):
+    problems: list[Problem] = []
+    if not DECIMAL_RE.match(text):
+        return "", [Problem(name, text, _("Not a decimal number."))]
+    if "," in text:
+        problems.append(Problem(name, text, _("Decimal comma read as a decimal point."), WARNING))
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return "", [Problem(name, text, _("Not a decimal number."))]
+    if not low <= value <= high:
+        return "", [
+            Problem(
+                name,
+                text,
+                _("Out of range: must be between %(low)s and %(high)s.")
+                % {"low": low, "high": high},
+            )
+        ]
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        problems.append(
+            Problem(
+                name,
+                text,
+                _("Rounded to %(places)s decimal places (%(value)s).")
+                % {"places": places, "value": canonical_decimal(value)},
+                WARNING,
+            )
+        )
+    return canonical_decimal(value), problems
+
+
+def parse_integer(text: str, name: str, low: int | None = None, high: int | None = None):
+    problems: list[Problem] = []
+    candidate = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        number = Decimal(candidate)
+    except InvalidOperation:
+        return "", [Problem(name, text, _("Not a whole number."))]
+    if not number.is_finite():
+        return "", [Problem(name, text, _("Not a whole number."))]
+    if number != number.to_integral_value():
+        rounded = int(number.to_integral_value(rounding=ROUND_HALF_UP))
+        problems.append(
+            Problem(
+                name,
+                text,
+                _("Rounded to the whole number %(value)s.") % {"value": rounded},
+                WARNING,
+            )
+        )
+        number = Decimal(rounded)
+    value = int(number)
+    if (low is not None and value < low) or (high is not None and value > high):
+        return "", [
+            Problem(
+                name,
+                text,
+                _("Out of range: must be between %(low)s and %(high)s.")
+                % {"low": low, "high": high},
+            )
+        ]
+    return str(value), problems
+
+
+def parse_partial_date(text: str, name: str, today: dt.date | None = None):
+    """MCPD YYYYMMDD with unknown month/day as -- or 00; canonical with --."""
+    problems: list[Problem] = []
+    raw = text
+    iso = re.match(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", text)
+    if iso:
+        text = "".join(iso.groups())
+        problems.append(
+            Problem(name, raw, _("Read as the MCPD date %(value)s.") % {"value": text}, WARNING)
+        )
+    elif re.match(r"^[0-9]{4}$", text):
+        text += "----"
+        problems.append(
+            Problem(name, raw, _("A year alone, read as %(value)s.") % {"value": text}, WARNING)
+        )
+    elif re.match(r"^[0-9]{6}$", text):
+        text += "--"
+        problems.append(
+            Problem(name, raw, _("A year and month, read as %(value)s.") % {"value": text}, WARNING)
+        )
+    match = re.match(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$", text)
+    if not match:
+        return "", [
+            Problem(name, raw, _("Not an MCPD date (YYYYMMDD, unknown parts as -- or 00)."))
+        ]
+    year, month, day = match.groups()
+    month = "--" if month == "00" else month
+    day = "--" if day == "00" else day
+    if month == "--" and day != "--":
+        return "", [Problem(name, raw, _("A day is given but the month is unknown."))]
+    if int(year) < 1700:
+        return "", [Problem(name, raw, _("The year is before 1700."))]
+    if month != "--":
+        if not 1 <= int(month) <= 12:
+            return "", [Problem(name, raw, _("The month must be 01 to 12."))]
+        if day != "--" and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+            return "", [Problem(name, raw, _("This day does not exist in that month."))]
+    today = today or dt.date.today()
+    earliest = (int(year), int(month) if month != "--" else 1, int(day) if day != "--" else 1)
+    if earliest > (today.year, today.month, today.day):
+        return "", [Problem(name, raw, _("The date is in the future."))]
+    return f"{year}{month}{day}", problems
+
+
+def date_bounds(value: str) -> tuple[str, str]:
+    """The earliest and latest YYYYMMDD a partial date can stand for, for comparisons."""
+    year, month, day = value[:4], value[4:6], value[6:8]
+    if month == "--":
+        return f"{year}0101", f"{year}1231"
+    if day == "--":
+        return f"{year}{month}01", f"{year}{month}31"
+    return value, value
+
+
+def parse_dms(text: str, name: str):
+    """DDMMSSH / DDDMMSSH with unknown minutes or seconds as --; 60 seconds or minutes carried."""
+    problems: list[Problem] = []
+    raw = text
+    compact = text.replace(" ", "").upper()
+    if compact != text:
+        problems.append(
+            Problem(name, raw, _("Blanks removed and hemisphere in capitals."), WARNING)
+        )
+    pattern = LATITUDE_RE if name == "LATITUDE" else LONGITUDE_RE
+    match = pattern.match(compact)
+    if not match:
+        width = 7 if name == "LATITUDE" else 8
+        return "", [
+            Problem(
+                name,
+                raw,
+                _("Not a %(width)s-character DMS coordinate such as %(example)s.")
+                % {"width": width, "example": "103020S" if width == 7 else "0762510W"},
+            )
+        ]
+    degrees_text, minutes, seconds, hemisphere = match.groups()
+    degrees = int(degrees_text)
+    limit = 90 if name == "LATITUDE" else 180
+    if seconds != "--" and minutes == "--":
+        return "", [Problem(name, raw, _("Seconds are given but the minutes are unknown."))]
+    if seconds != "--" and int(seconds) > 60 or minutes != "--" and int(minutes) > 60:
+        return "", [Problem(name, raw, _("Minutes and seconds must be below 60."))]
+    carried = False
+    if seconds == "60":
+        seconds = "00"
+        minutes = f"{int(minutes) + 1:02d}"
+        carried = True
+    if minutes == "60":
+        minutes = "00"
+        degrees += 1
+        carried = True
+    if degrees > limit or (
+        degrees == limit and (minutes not in ("--", "00") or seconds not in ("--", "00"))
+    ):
+        return "", [
+            Problem(name, raw, _("Out of range: degrees beyond %(limit)s.") % {"limit": limit})
+        ]
+    canonical = f"{degrees:0{len(degrees_text)}d}{minutes}{seconds}{hemisphere}"
+    if carried:
+        problems.append(
+            Problem(
+                name,
+                raw,
+                _("60 seconds or minutes carried over: %(value)s.") % {"value": canonical},
+                WARNING,
+            )
+        )
+    return canonical, problems
+
+
+def dms_to_decimal(value: str) -> tuple[float, float]:
+    """Decimal degrees of a canonical DMS text, and how far off it may be given unknown parts."""
+    hemisphere = value[-1]
+    body = value[:-1]
+    degrees_text, minutes, seconds = body[:-4], body[-4:-2], body[-2:]
+    degrees = float(degrees_text)
+    tolerance = 1.0
+    if minutes != "--":
+        degrees += int(minutes) / 60
+        tolerance = 1 / 60
+    if seconds != "--":
+        degrees += int(seconds) / 3600
+        tolerance = 1 / 3600
+    sign = -1 if hemisphere in "SW" else 1
+    return sign * degrees, tolerance
+
+
+def parse_wiews(text: str, name: str):
+    problems: list[Problem] = []
+    code = text.upper().replace(" ", "")
+    if code != text:
+        problems.append(
+            Problem(name, text, _("Read as the WIEWS code %(value)s.") % {"value": code}, WARNING)
+        )
+    if not WIEWS_RE.match(code):
+        return "", [
+            Problem(
+                name,
+                text,
+                _(
+                    "Not a FAO WIEWS institute code (three capital letters and 3-4 digits, e.g. JOR015)."
+                ),
+            )
+        ]
+    return code, problems
+
+
+def split_list(text: str, name: str) -> tuple[list[str], list[Problem]]:
+    """A ';' list: blanks around items and empty items removed (with a warning)."""
+    items = text.split(";")
+    cleaned = [item.strip() for item in items]
+    kept = [item for item in cleaned if item]
+    problems = []
+    if kept != items:
+        problems.append(
+            Problem(name, text, _("Blanks or empty items removed from the ';' list."), WARNING)
+        )
+    return kept, problems
+
+
+def dedupe(items: list[str], name: str, text: str) -> tuple[list[str], list[Problem]]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    if len(seen) != len(items):
+        return seen, [Problem(name, text, _("Repeated values removed from the list."), WARNING)]
+    return seen, []
+
+
+def parse_code(text: str, name: str):
+    problems: list[Problem] = []
+    code = text
+    if re.match(r"^[0-9]+\.0+$", code):
+        code = code.split(".")[0]
+        problems.append(
+            Problem(name, text, _("Read as the code %(value)s.") % {"value": code}, WARNING)
+        )
+    if code.isdigit() and code != "0":
+        code = code.lstrip("0") or "0"
+    if code not in CODE_LISTS[name]:
+        return "", [
+            Problem(
+                name,
+                text,
+                _("Not a code of the MCPD %(field)s list (%(codes)s).")
+                % {"field": name, "codes": ", ".join(sorted(CODE_LISTS[name], key=int))},
+            )
+        ]
+    return code, problems
+
+
+def parse_othernumb(text: str):
+    name = "OTHERNUMB"
+    items, problems = split_list(text, name)
+    pairs = []
+    for item in items:
+        code, sep, identifier = item.partition(":")
+        if sep and (code == "" or WIEWS_RE.match(code.strip().upper())):
+            code = code.strip().upper()
+            identifier = identifier.strip()
+        else:
+            code, identifier = "", item
+            problems.append(
+                Problem(
+                    name,
+                    item,
+                    _("No INSTCODE: before the identifier; read as :%(value)s.") % {"value": item},
+                    WARNING,
+                )
+            )
+        if not identifier:
+            problems.append(Problem(name, item, _("An institute code without an identifier.")))
+            continue
+        if len(identifier) > 100:
+            problems.append(Problem(name, item, _("Longer than %(n)s characters.") % {"n": 100}))
+            continue
+        pairs.append(f"{code}:{identifier}")
+    pairs, more = dedupe(pairs, name, text)
+    return ";".join(pairs), problems + more
+
+
+def check_remarks(text: str) -> list[Problem]:
+    problems = []
+    for part in text.split(";"):
+        prefix, sep, _rest = part.partition(":")
+        if not sep or prefix.strip().upper() not in FIELD_SET:
+            problems.append(
+                Problem(
+                    "REMARKS",
+                    part,
+                    _(
+                        "MCPD remarks are FIELD:remark pairs separated by ';' (e.g. COLLSRC:riverside)."
+                    ),
+                    WARNING,
+                )
+            )
+            break
+    return problems
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Country names, official names and alpha-2 codes (lower case) to alpha-3."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name", "alpha_2"):
+            value = getattr(country, attr, None)
+            if value:
+                names[value.lower()] = country.alpha_3
+    return names
+
+
+def parse_country(text: str, known: frozenset[str]):
+    name = "ORIGCTY"
+    code = text.upper()
+    if code in known:
+        if code != text:
+            return code, [Problem(name, text, _("Read as %(value)s.") % {"value": code}, WARNING)]
+        return code, []
+    found = country_names().get(text.lower())
+    if found and found in known:
+        return found, [
+            Problem(
+                name,
+                text,
+                _("Country name read as the ISO code %(value)s.") % {"value": found},
+                WARNING,
+            )
+        ]
+    return "", [Problem(name, text, _("Not an ISO 3166-1 alpha-3 country code."))]
+
+
+# --- the row -----------------------------------------------------------------------------------
+
+
+class RowReader:
+    """Turns one raw row (MCPD field -> text) into canonical values and all its problems."""
+
+    def __init__(self, countries: Iterable[str], institute: str | None = None, today=None):
+        self.countries = frozenset(countries)
+        self.institute = institute
+        self.today = today or dt.date.today()
+
+    def read(self, number: int, raw: dict[str, str]) -> Row:
+        problems: list[Problem] = []
+        values = dict.fromkeys(FIELDS, "")
+        add = problems.extend
+        for name, text in raw.items():
+            if not text:
+                continue
+            cleaned = text.strip()
+            if "  " in cleaned:
+                cleaned = re.sub(r" {2,}", " ", cleaned)
+            if cleaned != text:
+                if cleaned:
+                    problems.append(Problem(name, text, _("Stray blanks removed."), WARNING))
+                text = cleaned
+            if not text:
+                continue
+            parser = getattr(self, "field_" + name, None)
+            if parser is None:
+                value = text
+            else:
+                value, found = parser(text)
+                if found:
+                    add(found)
+            limit = MAX_LENGTH.get(name)
+            if limit and len(value) > limit:
+                problems.append(
+                    Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})
+                )
+                value = ""
+            values[name] = value
+        self.check_row(values, problems)
+        accenumb = values["ACCENUMB"]
+        problems = [
+            Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
+        ]
+        return Row(number, values, problems, frozenset(raw))
+
+    def check_row(self, values: dict[str, str], problems: list[Problem]) -> None:
+        if self.institute:
+            if not values["INSTCODE"]:
+                values["INSTCODE"] = self.institute
+            elif values["INSTCODE"] != self.institute:
+                problems.append(
+                    Problem(
+                        "INSTCODE",
+                        values["INSTCODE"],
+                        _("This import is for institute %(code)s only.") % {"code": self.institute},
+                    )
+                )
+        for name in REQUIRED:
+            if not values[name] and not any(p.field == name for p in problems):
+                problems.append(
+                    Problem(name, "", _("Required: %(field)s is empty.") % {"field": name})
+                )
+        for dec, dms in (("DECLATITUDE", "LATITUDE"), ("DECLONGITUDE", "LONGITUDE")):
+            if values[dec] and values[dms]:
+                decimal = float(values[dec])
+                converted, tolerance = dms_to_decimal(values[dms])
+                if abs(decimal - converted) > tolerance + 1e-4:
+                    problems.append(
+                        Problem(
+                            dec,
+                            values[dec],
+                            _("Does not agree with %(field)s %(value)s (%(converted).4f).")
+                            % {"field": dms, "value": values[dms], "converted": converted},
+                        )
+                    )
+        if bool(values["DECLATITUDE"]) != bool(values["DECLONGITUDE"]):
+            problems.append(
+                Problem(
+                    "DECLATITUDE" if not values["DECLATITUDE"] else "DECLONGITUDE",
+                    "",
+                    _("A decimal latitude needs a decimal longitude and the other way round."),
+                )
+            )
+        if values["COLLDATE"] and values["ACQDATE"]:
+            collected_earliest = date_bounds(values["COLLDATE"])[0]
+            acquired_latest = date_bounds(values["ACQDATE"])[1]
+            if collected_earliest > acquired_latest:
+                problems.append(
+                    Problem(
+                        "COLLDATE",
+                        values["COLLDATE"],
+                        _("Collected after it was acquired (ACQDATE %(date)s).")
+                        % {"date": values["ACQDATE"]},
+                    )
+                )
+
+    # One method per field that needs more than trimming.
+
+    def field_INSTCODE(self, text):
+        return parse_wiews(text, "INSTCODE")
+
+    def field_DONORCODE(self, text):
+        return parse_wiews(text, "DONORCODE")
+
+    def _code_list(self, text, name):
+        items, problems = split_list(text, name)
+        codes = []
+        for item in items:
+            code, found = parse_wiews(item, name)
+            problems.extend(found)
+            if code:
+                codes.append(code)
+        codes, more = dedupe(codes, name, text)
+        return ";".join(codes), problems + more
+
+    def field_COLLCODE(self, text):
+        return self._code_list(text, "COLLCODE")
+
+    def field_BREDCODE(self, text):
+        return self._code_list(text, "BREDCODE")
+
+    def field_DUPLSITE(self, text):
+        return self._code_list(text, "DUPLSITE")
+
+    def field_GENUS(self, text):
+        problems = []
+        if text[:1].islower():
+            fixed = text[:1].upper() + text[1:]
+            problems.append(Problem("GENUS", text, _("Initial capital letter added."), WARNING))
+            text = fixed
+        if not GENUS_RE.match(text):
+            problems.append(
+                Problem(
+                    "GENUS", text, _("A genus is one Latin word with an initial capital."), WARNING
+                )
+            )
+        return text, problems
+
+    def field_SPECIES(self, text):
+        problems = []
+        if text in ("spp.", "spp", "sp"):
+            problems.append(
+                Problem("SPECIES", text, _("The only abbreviation MCPD allows is 'sp.'."), WARNING)
+            )
+        elif text != "sp." and not re.match(r"^[a-z][a-z-]*$", text):
+            problems.append(
+                Problem(
+                    "SPECIES", text, _("A specific epithet is one word in lower case."), WARNING
+                )
+            )
+        return text, problems
+
+    def field_ACCENAME(self, text):
+        items, problems = split_list(text, "ACCENAME")
+        items, more = dedupe(items, "ACCENAME", text)
+        for item in items:
+            if len(item) > 200:
+                return "", [
+                    Problem("ACCENAME", item, _("Longer than %(n)s characters.") % {"n": 200})
+                ]
+        return ";".join(items), problems + more
+
+    def field_ACQDATE(self, text):
+        return parse_partial_date(text, "ACQDATE", self.today)
+
+    def field_COLLDATE(self, text):
+        return parse_partial_date(text, "COLLDATE", self.today)
+
+    def field_ORIGCTY(self, text):
+        return parse_country(text, self.countries)
+
+    def field_DECLATITUDE(self, text):
+        return parse_decimal(text, "DECLATITUDE", -90, 90)
+
+    def field_DECLONGITUDE(self, text):
+        return parse_decimal(text, "DECLONGITUDE", -180, 180)
+
+    def field_LATITUDE(self, text):
+        return parse_dms(text, "LATITUDE")
+
+    def field_LONGITUDE(self, text):
+        return parse_dms(text, "LONGITUDE")
+
+    def field_COORDUNCERT(self, text):
+        return parse_integer(text, "COORDUNCERT", 0, 2_000_000_000)
+
+    def field_ELEVATION(self, text):
+        return parse_integer(text, "ELEVATION", *ELEVATION_RANGE)
+
+    def field_SAMPSTAT(self, text):
+        return parse_code(text, "SAMPSTAT")
+
+    def field_COLLSRC(self, text):
+        return parse_code(text, "COLLSRC")
+
+    def field_MLSSTAT(self, text):
+        return parse_code(text, "MLSSTAT")
+
+    def field_STORAGE(self, text):
+        items, problems = split_list(text, "STORAGE")
+        codes = []
+        for item in items:
+            code, found = parse_code(item, "STORAGE")
+            problems.extend(found)
+            if code:
+                codes.append(code)
+        codes, more = dedupe(codes, "STORAGE", text)
+        return ";".join(codes), problems + more
+
+    def field_OTHERNUMB(self, text):
+        return parse_othernumb(text)
+
+    def field_REMARKS(self, text):
+        return text, check_remarks(text)
+
+
+def iter_raw_rows(
+    table, mapping=None
+) -> Iterator[tuple[int, dict[str, str] | None, list[Problem]]]:
+    """(row number, MCPD field -> text or None for a row to leave out, problems) for each row."""
+    from genebank.exchange.readers import normalise_header
+
+    header_problems: list[Problem] = []
+    positions: dict[str, list[int]] = {}
+    entity_column = None
+    skip_rules: list[tuple[int, re.Pattern]] = []
+    column_map = mapping.column_map() if mapping else {}
+    ignored = mapping.ignored() if mapping else set()
+    for index, column in enumerate(table.columns):
+        header = normalise_header(column)
+        if not header:
+            continue
+        if mapping and mapping.skip_rows:
+            for skip_column, pattern in mapping.skip_rows.items():
+                if normalise_header(skip_column) == header:
+                    skip_rules.append((index, re.compile(pattern)))
+        if header in column_map:
+            target = column_map[header]
+        elif header in FIELD_SET and not mapping:
+            target = header
+        elif mapping and header in FIELD_SET and header not in ignored:
+            target = header
+        else:
+            target = None
+        if header == ENTITY_TYPE_COLUMN:
+            entity_column = index
+            continue
+        if target is None:
+            if header not in ignored:
+                header_problems.append(
+                    Problem(
+                        column,
+                        column,
+                        _("Unknown column: its values are not imported."),
+                        WARNING,
+                        table.header_row,
+                    )
+                )
+            continue
+        if target in positions and not (mapping and target in mapping.multi_column_fields()):
+            header_problems.append(
+                Problem(
+                    column,
+                    column,
+                    _("%(field)s appears twice: only the first column is read.")
+                    % {"field": target},
+                    WARNING,
+                    table.header_row,
+                )
+            )
+            continue
+        positions.setdefault(target, []).append(index)
+    if "ACCENUMB" not in positions:
+        from genebank.exchange.readers import ReadError
+
+        raise ReadError(
+            _("No ACCENUMB column: this is not an MCPD file (use --mapping for other layouts).")
+        )
+    yield table.header_row, None, header_problems
+    constants = mapping.constants if mapping else {}
+    value_maps = mapping.value_maps() if mapping else {}
+    single = [(name, cols[0]) for name, cols in positions.items() if len(cols) == 1]
+    multiple = [(name, cols) for name, cols in positions.items() if len(cols) > 1]
+    for number, cells in table.rows:
+        width = len(cells)
+        if entity_column is not None and entity_column < width:
+            entity = cells[entity_column].strip()
+            if entity and entity.lower() != "accession":
+                yield (
+                    number,
+                    None,
+                    [
+                        Problem(
+                            "Entity type",
+                            entity,
+                            _("Not an accession (a %(entity)s of one): left out.")
+                            % {"entity": entity},
+                            WARNING,
+                            number,
+                            cells[positions["ACCENUMB"][0]]
+                            if positions["ACCENUMB"][0] < width
+                            else "",
+                        )
+                    ],
+                )
+                continue
+        if skip_rules and any(i < width and rule.search(cells[i]) for i, rule in skip_rules):
+            yield number, None, []
+            continue
+        raw = {name: cells[i] if i < width else "" for name, i in single}
+        for name, cols in multiple:
+            raw[name] = ";".join(cells[i].strip() for i in cols if i < width and cells[i].strip())
+        for name, value in constants.items():
+            if not raw.get(name, "").strip():
+                raw[name] = value
+        for name, table_map in value_maps.items():
+            text = raw.get(name)
+            if text:
+                key = text.strip().lower()
+                if key in table_map:
+                    raw[name] = table_map[key]
+        if "TAXON" in raw:
+            raw.update(split_scientific_name(raw.pop("TAXON"), raw))
+        yield number, raw, []
+
+
+def split_scientific_name(text: str, raw: dict[str, str]) -> dict[str, str]:
+    """'Arachis hypogaea subsp. fastigiata' -> GENUS, SPECIES, SUBTAXA (mapped 'TAXON' columns)."""
+    parts = text.split()
+    result = {}
+    if parts and not raw.get("GENUS"):
+        result["GENUS"] = parts[0]
+    if len(parts) > 1 and not raw.get("SPECIES"):
+        result["SPECIES"] = parts[1]
+    if len(parts) > 2 and not raw.get("SUBTAXA"):
+        result["SUBTAXA"] = " ".join(parts[2:])
+    return result

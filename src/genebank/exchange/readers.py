@@ -1,0 +1,338 @@
+"""Reading passport spreadsheets (CSV, TSV, XLSX, XLS) as rows of text, whatever their encoding."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SNIFF_BYTES = 64 * 1024
+# Single-byte encodings seen in genebank spreadsheets; charset-normalizer picks among them.
+SINGLE_BYTE_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman"]
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class ReadError(Exception):
+    """The file cannot be read at all (wrong format, unknown sheet, no header)."""
+
+
+@dataclass
+class Table:
+    """A sheet of text cells: a header and rows numbered as a spreadsheet program shows them."""
+
+    columns: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    header_row: int = 1
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def cell_text(value: object) -> str:
+    """The text a spreadsheet cell stands for: 300.0 -> '300', a date cell -> 'YYYYMMDD'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y%m%d")
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def normalise_header(name: str) -> str:
+    """Header as matched against MCPD names: trimmed, upper case, without BOM or inner blanks."""
+    cleaned = name.replace("\ufeff", "").replace("\u00a0", " ").replace("\u200b", "").strip()
+    return re.sub(r"\s+", " ", cleaned).upper()
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (with or without BOM), else a single-byte encoding."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if head:
+        # UTF-16 without a BOM: ASCII text has a NUL in every other byte.
+        even_nuls = head[0::2].count(0)
+        odd_nuls = head[1::2].count(0)
+        half = len(head) / 2
+        if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+            return "utf-16-le"
+        if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be"
+        if b"\x00" in head:
+            raise ReadError(_("This is not a text file (CSV or TSV)."))
+    if _is_utf8(path):
+        return "utf-8"
+    return _single_byte_encoding(path)
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _single_byte_encoding(path: Path) -> str:
+    from charset_normalizer import from_path
+
+    best = from_path(path, cp_isolation=SINGLE_BYTE_ENCODINGS).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    # Latin-1 and Windows-1252 agree on every letter; Windows-1252 also reads its quotes and euro
+    # sign, which is what spreadsheet programs write, so prefer it whenever it decodes the file.
+    if encoding in ("latin_1", "iso8859_15"):
+        try:
+            path.read_bytes().decode("cp1252")
+        except UnicodeDecodeError:
+            return encoding
+        return "cp1252"
+    return encoding
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Comma, semicolon or tab: whichever the header line uses most outside quotes."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def read_table(path: str | Path, sheet: str | None = None, header_row: int = 1) -> Table:
+    """Open a CSV/TSV/XLSX/XLS file; rows stream, so any size fits in memory."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(_("File not found: %(path)s") % {"path": path})
+    if not path.is_file():
+        raise ReadError(_("Not a file: %(path)s") % {"path": path})
+    if path.suffix.lower() in EXCEL_SUFFIXES or _looks_like_excel(path):
+        return _read_excel(path, sheet, header_row)
+    if sheet:
+        raise ReadError(_("--sheet applies to spreadsheet workbooks, not to CSV files."))
+    return _read_csv(path, header_row)
+
+
+def _looks_like_excel(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    # XLSX is a ZIP file; XLS an OLE2 compound document.
+    return magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0")
+
+
+def _read_csv(path: Path, header_row: int) -> Table:
+    encoding = detect_encoding(path)
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            first_lines = [fh.readline() for _i in range(header_row)]
+    except UnicodeDecodeError as exc:
+        raise ReadError(_("Cannot decode the file: %(error)s") % {"error": exc}) from exc
+    header_line = first_lines[-1] if first_lines else ""
+    if not header_line.strip():
+        raise ReadError(_("The file is empty or has no header row."))
+    if path.suffix.lower() in (".tsv", ".tab"):
+        delimiter = "\t"
+    else:
+        delimiter = sniff_delimiter(header_line)
+    columns = next(csv.reader(io.StringIO(header_line), delimiter=delimiter))
+    columns = [c.replace("\ufeff", "").strip() for c in columns]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with open(path, encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            number = 0
+            for record in reader:
+                number += 1
+                if number <= header_row:
+                    continue
+                if not any(cell.strip() for cell in record):
+                    continue
+                yield number, record
+
+    return Table(columns, rows(), header_row, encoding=encoding, delimiter=delimiter)
+
+
+def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every broken file
+        raise ReadError(_("Cannot read the workbook: %(error)s") % {"error": exc}) from exc
+    names = workbook.sheet_names
+    if sheet:
+        matches = [n for n in names if n == sheet] or [
+            n for n in names if n.strip().lower() == sheet.strip().lower()
+        ]
+        if not matches:
+            raise ReadError(
+                _("The workbook has no sheet %(sheet)s; it has: %(names)s")
+                % {"sheet": sheet, "names": ", ".join(names)}
+            )
+        chosen = matches[0]
+    elif names:
+        chosen = names[0]
+    else:
+        raise ReadError(_("The workbook has no sheets."))
+    try:
+        data = workbook.get_sheet_by_name(chosen)
+        iterator = data.iter_rows()
+    except Exception as exc:
+        raise ReadError(
+            _("Cannot read sheet %(sheet)s: %(error)s") % {"sheet": chosen, "error": exc}
+        ) from exc
+    # calamine starts at the first used cell; row numbers must be those the user sees.
+    start_row = (data.start[0] if data.start else 0) + 1
+    number = start_row - 1
+    columns: list[str] | None = None
+    for cells in iterator:
+        number += 1
+        if number == header_row:
+            columns = [cell_text(c).replace("\ufeff", "").strip() for c in cells]
+            break
+    if columns is None:
+        raise ReadError(_("The sheet %(sheet)s has no header row.") % {"sheet": chosen})
+    while columns and not columns[-1]:
+        columns.pop()
+    if not any(columns):
+        raise ReadError(_("The sheet %(sheet)s has no header row.") % {"sheet": chosen})
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        current = number
+        for cells in iterator:
+            current += 1
+            texts = [cell_text(c) for c in cells]
+            if any(t.strip() for t in texts):
+                yield current, texts
+
+    return Table(columns, rows(), header_row, sheet=chosen)
+
+
+@dataclass
+class Mapping:
+    """How a non-MCPD spreadsheet maps to MCPD: columns to fields, values to codes (a YAML file).
+
+    Keys: sheet, header_row, columns (file column -> MCPD field, or TAXON for a scientific name
+    to split), ignore (columns left out knowingly), constants (MCPD field -> value when empty),
+    values (MCPD field -> {file value: MCPD value}), skip_rows (column -> regex of rows to leave out).
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    skip_rows: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    header_row: int = 1
+    description: str = ""
+
+    def column_map(self) -> dict[str, str]:
+        return {normalise_header(k): v for k, v in self.columns.items()}
+
+    def ignored(self) -> set[str]:
+        return {normalise_header(c) for c in self.ignore}
+
+    def multi_column_fields(self) -> set[str]:
+        targets = list(self.columns.values())
+        return {t for t in targets if targets.count(t) > 1}
+
+    def value_maps(self) -> dict[str, dict[str, str]]:
+        return {
+            name: {str(k).strip().lower(): cell_text(v) for k, v in table.items()}
+            for name, table in self.values.items()
+        }
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and check a mapping YAML file; ReadError says what is wrong with it."""
+    import yaml
+
+    from genebank.exchange.mcpd import FIELD_SET
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReadError(
+            _("Cannot read the mapping %(path)s: %(error)s") % {"path": path, "error": exc}
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ReadError(
+            _("The mapping %(path)s is not valid YAML: %(error)s") % {"path": path, "error": exc}
+        ) from exc
+    if not isinstance(data, dict):
+        raise ReadError(_("The mapping %(path)s must be a YAML mapping.") % {"path": path})
+    known = {
+        "columns",
+        "ignore",
+        "constants",
+        "values",
+        "skip_rows",
+        "sheet",
+        "header_row",
+        "description",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise ReadError(
+            _("Unknown keys in the mapping: %(keys)s")
+            % {"keys": ", ".join(sorted(map(str, unknown)))}
+        )
+    columns = {str(k): str(v).strip().upper() for k, v in (data.get("columns") or {}).items()}
+    targets = set(columns.values()) | {str(k).upper() for k in (data.get("constants") or {})}
+    targets |= {str(k).upper() for k in (data.get("values") or {})}
+    bad = sorted(t for t in targets if t not in FIELD_SET and t != "TAXON")
+    if bad:
+        raise ReadError(
+            _("Not MCPD fields in the mapping: %(fields)s") % {"fields": ", ".join(bad)}
+        )
+    header_row = data.get("header_row", 1)
+    if not isinstance(header_row, int) or header_row < 1:
+        raise ReadError(_("header_row must be a row number (1 or more)."))
+    return Mapping(
+        columns=columns,
+        ignore=[str(c) for c in data.get("ignore") or []],
+        constants={str(k).upper(): cell_text(v) for k, v in (data.get("constants") or {}).items()},
+        values={
+            str(k).upper(): {str(a): b for a, b in (v or {}).items()}
+            for k, v in (data.get("values") or {}).items()
+        },
+        skip_rows={str(k): str(v) for k, v in (data.get("skip_rows") or {}).items()},
+        sheet=data.get("sheet"),
+        header_row=header_row,
+        description=str(data.get("description") or ""),
+    )

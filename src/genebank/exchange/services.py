@@ -1,0 +1,793 @@
+"""MCPD import and export: the only code here that writes accessions, in one transaction per import."""
+
+from __future__ import annotations
+
+import csv
+import marshal
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from genebank.accessions.models import (
+    Accession,
+    AccessionIdentifier,
+    AccessionName,
+    Acquisition,
+    CollectingEvent,
+)
+from genebank.core.models import Country, Institute, Taxon
+from genebank.exchange.mcpd import (
+    COLLECTING_FIELDS,
+    COORDINATE_FIELDS,
+    DONOR_FIELDS,
+    ERROR,
+    FIELDS,
+    WARNING,
+    Problem,
+    Row,
+    RowReader,
+    canonical_decimal,
+    iter_raw_rows,
+)
+from genebank.exchange.readers import Mapping, read_table
+
+BATCH = 2000
+KEPT_PROBLEMS = 100_000
+ERRORS_CSV_COLUMNS = ["row", "ACCENUMB", "field", "value", "severity", "message"]
+INDEX = {name: i for i, name in enumerate(FIELDS)}
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+
+class ImportInterrupted(Exception):
+    """Raised by tests (and a progress callback) to stop an import half-way."""
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did; the command prints it, the web page shows it."""
+
+    file_name: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    left_out: int = 0
+    written: bool = False
+    errors: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_counts: Counter = field(default_factory=Counter)
+    new_institutes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> int:
+        return self.rows - self.rejected
+
+    @property
+    def exit_status(self) -> int:
+        """0: every row imported (or would be); 1: any row rejected or nothing written."""
+        return 1 if self.rejected else 0
+
+    def add(self, problem: Problem, sink: Callable[[Problem], None] | None) -> None:
+        if problem.severity == ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        self.problem_counts[(problem.severity, problem.field, problem.message)] += 1
+        if len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append(problem)
+        if sink is not None:
+            sink(problem)
+
+
+class ErrorsCsv:
+    """The --errors report: one line per problem, row numbers as a spreadsheet shows them."""
+
+    def __init__(self, path: str | Path):
+        self.file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.writer = csv.writer(self.file)
+        self.writer.writerow(ERRORS_CSV_COLUMNS)
+
+    def __call__(self, problem: Problem) -> None:
+        self.writer.writerow(
+            [
+                problem.row or "",
+                problem.accenumb,
+                problem.field,
+                problem.value,
+                problem.severity,
+                problem.message,
+            ]
+        )
+
+    def close(self) -> None:
+        self.file.close()
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def import_mcpd(
+    path: str | Path,
+    *,
+    user=None,
+    sheet: str | None = None,
+    institute: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    update: bool = False,
+    mapping: Mapping | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Read, validate every row, then write all valid rows in one transaction, or nothing.
+
+    Rows are read twice from a spool file rather than kept in memory, so the size of the file
+    does not matter. ReadError means the file could not be read at all.
+    """
+    path = Path(path)
+    table = read_table(
+        path,
+        sheet=sheet or (mapping.sheet if mapping else None),
+        header_row=mapping.header_row if mapping else 1,
+    )
+    result = ImportResult(file_name=path.name, dry_run=dry_run)
+    countries = list(Country.objects.values_list("iso3", flat=True))
+    reader = RowReader(countries, institute=institute.upper() if institute else None)
+    planner = _Planner(result, update, on_problem)
+    raw_rows = iter_raw_rows(table, mapping)
+    with tempfile.TemporaryFile() as spool:
+        batch: list[Row] = []
+        for number, raw, problems in raw_rows:
+            if raw is None:
+                for problem in problems:
+                    result.add(problem, on_problem)
+                if number != table.header_row:
+                    result.left_out += 1
+                continue
+            batch.append(planner.read(reader, number, raw))
+            if len(batch) >= BATCH:
+                planner.flush(batch, spool)
+                batch = []
+        planner.flush(batch, spool)
+        if dry_run or (result.rejected and not skip_invalid):
+            return result
+        spool.seek(0)
+        with transaction.atomic():
+            writer = _Writer(user, _("MCPD import %(file)s") % {"file": path.name}, planner)
+            writer.prepare()
+            done = 0
+            for records in _read_spool(spool):
+                writer.write(records)
+                done += len(records)
+                if on_batch is not None:
+                    on_batch(done)
+        result.written = True
+    return result
+
+
+class _Planner:
+    """First pass: reads rows, finds duplicates and existing accessions, spools what to write."""
+
+    def __init__(self, result: ImportResult, update: bool, on_problem):
+        self.result = result
+        self.update = update
+        self.on_problem = on_problem
+        self.seen: dict[tuple[str, str], int] = {}
+        self.institutes: dict[str, int] = dict(Institute.objects.values_list("code", "id"))
+        self.new_institutes: dict[str, None] = {}
+        self.taxa = {
+            key[:5]: key[5]
+            for key in Taxon.objects.values_list(
+                "genus", "species", "subtaxa", "species_author", "subtaxa_author", "id"
+            )
+        }
+        self.new_taxa: dict[tuple, None] = {}
+        self.institutes_with_accessions = set(
+            Accession.objects.values_list("institute__code", flat=True).distinct()
+        )
+
+    def read(self, reader: RowReader, number: int, raw: dict[str, str]) -> Row:
+        row = reader.read(number, raw)
+        self.result.rows += 1
+        values = row.values
+        if values["INSTCODE"] and values["ACCENUMB"]:
+            first = self.seen.get(row.key)
+            if first is not None:
+                row.problems.append(
+                    Problem(
+                        "ACCENUMB",
+                        values["ACCENUMB"],
+                        _("The same accession is already in row %(row)s of this file.")
+                        % {"row": first},
+                        ERROR,
+                        number,
+                        values["ACCENUMB"],
+                    )
+                )
+            else:
+                self.seen[row.key] = number
+        if not row.has_error:
+            for name in ("INSTCODE", "DONORCODE"):
+                self._check_institute(row, name, values[name])
+            for name in ("COLLCODE", "BREDCODE"):
+                for code in filter(None, values[name].split(";")):
+                    self._check_institute(row, name, code)
+        return row
+
+    def _check_institute(self, row: Row, name: str, code: str) -> None:
+        if not code or code in self.institutes or code in self.new_institutes:
+            return
+        self.new_institutes[code] = None
+        self.result.new_institutes.append(code)
+        row.problems.append(
+            Problem(
+                name,
+                code,
+                _("Institute %(code)s is not in the database: it is created by this import.")
+                % {"code": code},
+                WARNING,
+                row.number,
+                row.values["ACCENUMB"],
+            )
+        )
+
+    def flush(self, batch: list[Row], spool) -> None:
+        existing = self._existing(batch)
+        for row in batch:
+            status, pk = CREATE, None
+            if not row.has_error and row.key in existing:
+                pk, stored = existing[row.key]
+                changed = [
+                    name
+                    for name in sorted(row.given, key=FIELDS.index)
+                    if name in INDEX and stored[name] != row.values[name]
+                ]
+                if not changed:
+                    status = UNCHANGED
+                elif self.update:
+                    status = UPDATE
+                else:
+                    for name in changed:
+                        row.problems.append(
+                            Problem(
+                                name,
+                                row.values[name],
+                                _(
+                                    "The accession exists with %(field)s %(old)s; use --update to "
+                                    "change it."
+                                )
+                                % {"field": name, "old": repr(stored[name])},
+                                ERROR,
+                                row.number,
+                                row.values["ACCENUMB"],
+                            )
+                        )
+            for problem in row.problems:
+                self.result.add(problem, self.on_problem)
+            if row.has_error:
+                self.result.rejected += 1
+                continue
+            if status == UNCHANGED:
+                self.result.unchanged += 1
+                continue
+            if status == UPDATE:
+                self.result.updated += 1
+            else:
+                self.result.created += 1
+            values = row.values
+            taxon = (
+                values["GENUS"],
+                values["SPECIES"],
+                values["SUBTAXA"],
+                values["SPAUTHOR"],
+                values["SUBTAUTHOR"],
+            )
+            if taxon not in self.taxa:
+                self.new_taxa[taxon] = None
+            given = tuple(sorted(row.given)) if status == UPDATE else ()
+            marshal.dump((status, pk, tuple(values[name] for name in FIELDS), given), spool)
+
+    def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
+        by_institute: dict[str, list[str]] = {}
+        for row in batch:
+            code, number = row.key
+            if code in self.institutes_with_accessions and not row.has_error:
+                by_institute.setdefault(code, []).append(number)
+        found: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+        for code, numbers in by_institute.items():
+            queryset = Accession.objects.filter(institute__code=code, number__in=numbers)
+            for pk, values in iter_mcpd_rows(queryset, with_pk=True):
+                found[(code, values[INDEX["ACCENUMB"]])] = (
+                    pk,
+                    dict(zip(FIELDS, values, strict=True)),
+                )
+        return found
+
+
+def _read_spool(spool) -> Iterator[list[tuple]]:
+    records = []
+    while True:
+        try:
+            records.append(marshal.load(spool))
+        except EOFError:
+            break
+        if len(records) >= BATCH:
+            yield records
+            records = []
+    if records:
+        yield records
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text else None
+
+
+class _Writer:
+    """Second pass: bulk inserts with history, inside the import's transaction."""
+
+    def __init__(self, user, reason: str, planner: _Planner):
+        self.user = user
+        self.reason = reason
+        self.planner = planner
+        self.institutes = planner.institutes
+        self.taxa = planner.taxa
+        self.institute_objects: dict[int, Institute] = {}
+
+    def history(self, objects: list, model) -> list:
+        if not objects:
+            return objects
+        return bulk_create_with_history(
+            objects,
+            model,
+            batch_size=500,
+            default_user=self.user,
+            default_change_reason=self.reason,
+        )
+
+    def prepare(self) -> None:
+        countries = set(Country.objects.values_list("iso3", flat=True))
+        new = [
+            Institute(
+                code=code,
+                name=code,
+                country_id=code[:3] if code[:3] in countries else None,
+                is_holding=False,
+            )
+            for code in self.planner.new_institutes
+        ]
+        for institute in self.history(new, Institute):
+            self.institutes[institute.code] = institute.pk
+        taxa = [
+            Taxon(genus=g, species=s, subtaxa=st, species_author=sa, subtaxa_author=sta)
+            for (g, s, st, sa, sta) in self.planner.new_taxa
+        ]
+        for taxon in self.history(taxa, Taxon):
+            key = (
+                taxon.genus,
+                taxon.species,
+                taxon.subtaxa,
+                taxon.species_author,
+                taxon.subtaxa_author,
+            )
+            self.taxa[key] = taxon.pk
+
+    def sequence(self, institute_id: int, number: str) -> int | None:
+        institute = self.institute_objects.get(institute_id)
+        if institute is None:
+            institute = Institute.objects.get(pk=institute_id)
+            self.institute_objects[institute_id] = institute
+        sequence = institute.parse_accession_sequence(number)
+        # The column is a positive integer; numbers like 'PI 0' or very long digit runs have none.
+        if sequence is not None and not 0 < sequence < 2**31:
+            return None
+        return sequence
+
+    def accession_fields(self, v: tuple) -> dict:
+        taxon = (
+            v[INDEX["GENUS"]],
+            v[INDEX["SPECIES"]],
+            v[INDEX["SUBTAXA"]],
+            v[INDEX["SPAUTHOR"]],
+            v[INDEX["SUBTAUTHOR"]],
+        )
+        institute_id = self.institutes[v[INDEX["INSTCODE"]]]
+        return {
+            "institute_id": institute_id,
+            "number": v[INDEX["ACCENUMB"]],
+            "sequence": self.sequence(institute_id, v[INDEX["ACCENUMB"]]),
+            "puid": v[INDEX["PUID"]],
+            "taxon_id": self.taxa[taxon],
+            "crop_name": v[INDEX["CROPNAME"]],
+            "acquisition_date": v[INDEX["ACQDATE"]],
+            "origin_country_id": v[INDEX["ORIGCTY"]] or None,
+            "sample_status": _int_or_none(v[INDEX["SAMPSTAT"]]),
+            "ancestry": v[INDEX["ANCEST"]],
+            "breeder_name": v[INDEX["BREDNAME"]],
+            "mls_status": _int_or_none(v[INDEX["MLSSTAT"]]),
+            "storage_codes": v[INDEX["STORAGE"]],
+            "duplicate_site_codes": v[INDEX["DUPLSITE"]],
+            "duplicate_site_names": v[INDEX["DUPLINSTNAME"]],
+            "remarks": v[INDEX["REMARKS"]],
+        }
+
+    @staticmethod
+    def event_fields(v: tuple) -> dict | None:
+        if not any(v[INDEX[name]] for name in COLLECTING_FIELDS):
+            return None
+        return {
+            "collector_number": v[INDEX["COLLNUMB"]],
+            "collecting_institute_name": v[INDEX["COLLNAME"]],
+            "collecting_institute_address": v[INDEX["COLLINSTADDRESS"]],
+            "mission_code": v[INDEX["COLLMISSID"]],
+            "site": v[INDEX["COLLSITE"]],
+            "latitude": v[INDEX["DECLATITUDE"]] or None,
+            "longitude": v[INDEX["DECLONGITUDE"]] or None,
+            "latitude_dms": v[INDEX["LATITUDE"]],
+            "longitude_dms": v[INDEX["LONGITUDE"]],
+            "coordinate_uncertainty": _int_or_none(v[INDEX["COORDUNCERT"]]),
+            "datum": v[INDEX["COORDDATUM"]],
+            "georeference_method": v[INDEX["GEOREFMETH"]],
+            "elevation": _int_or_none(v[INDEX["ELEVATION"]]),
+            "date": v[INDEX["COLLDATE"]],
+            "source": _int_or_none(v[INDEX["COLLSRC"]]),
+        }
+
+    def acquisition_fields(self, v: tuple) -> dict | None:
+        if not any(v[INDEX[name]] for name in DONOR_FIELDS):
+            return None
+        donor = v[INDEX["DONORCODE"]]
+        return {
+            "kind": Acquisition.Kind.DONATION,
+            "donor_institute_id": self.institutes[donor] if donor else None,
+            "donor_name": v[INDEX["DONORNAME"]],
+            "donor_number": v[INDEX["DONORNUMB"]],
+        }
+
+    def write(self, records: list[tuple]) -> None:
+        creates = [r for r in records if r[0] == CREATE]
+        updates = [r for r in records if r[0] == UPDATE]
+        if creates:
+            self.create([r[2] for r in creates])
+        for _status, pk, values, given in updates:
+            self.update(pk, values, given)
+
+    def create(self, rows: list[tuple]) -> None:
+        accessions = self.history([Accession(**self.accession_fields(v)) for v in rows], Accession)
+        names, identifiers, events, acquisitions, bred = [], [], [], [], []
+        event_codes: list[list[str]] = []
+        for accession, v in zip(accessions, rows, strict=True):
+            names.extend(self._names(accession.pk, v))
+            identifiers.extend(self._identifiers(accession.pk, v))
+            event = self.event_fields(v)
+            if event is not None:
+                events.append(CollectingEvent(accession_id=accession.pk, **event))
+                event_codes.append(list(filter(None, v[INDEX["COLLCODE"]].split(";"))))
+            acquisition = self.acquisition_fields(v)
+            if acquisition is not None:
+                acquisitions.append(Acquisition(accession_id=accession.pk, **acquisition))
+            bred.extend(
+                Accession.breeding_institutes.through(
+                    accession_id=accession.pk, institute_id=self.institutes[code]
+                )
+                for code in filter(None, v[INDEX["BREDCODE"]].split(";"))
+            )
+        self.history(names, AccessionName)
+        self.history(identifiers, AccessionIdentifier)
+        events = self.history(events, CollectingEvent)
+        self.history(acquisitions, Acquisition)
+        Accession.breeding_institutes.through.objects.bulk_create(bred, batch_size=500)
+        CollectingEvent.collecting_institutes.through.objects.bulk_create(
+            [
+                CollectingEvent.collecting_institutes.through(
+                    collectingevent_id=event.pk, institute_id=self.institutes[code]
+                )
+                for event, codes in zip(events, event_codes, strict=True)
+                for code in codes
+            ],
+            batch_size=500,
+        )
+
+    @staticmethod
+    def _names(accession_id: int, v: tuple) -> list[AccessionName]:
+        return [
+            AccessionName(accession_id=accession_id, name=name, position=position)
+            for position, name in enumerate(filter(None, v[INDEX["ACCENAME"]].split(";")))
+        ]
+
+    @staticmethod
+    def _identifiers(accession_id: int, v: tuple) -> list[AccessionIdentifier]:
+        result = []
+        for position, pair in enumerate(filter(None, v[INDEX["OTHERNUMB"]].split(";"))):
+            code, _sep, identifier = pair.partition(":")
+            result.append(
+                AccessionIdentifier(
+                    accession_id=accession_id,
+                    institute_code=code,
+                    identifier=identifier,
+                    position=position,
+                )
+            )
+        return result
+
+    def _save(self, instance) -> None:
+        instance._change_reason = self.reason
+        instance._history_user = self.user
+        instance.save()
+
+    def _delete(self, instance) -> None:
+        instance._change_reason = self.reason
+        instance._history_user = self.user
+        instance.delete()
+
+    def update(self, pk: int, values: tuple, given: tuple) -> None:
+        """Apply the given fields to an existing accession, one audited save per record."""
+        accession = Accession.objects.get(pk=pk)
+        stored = dict(
+            zip(FIELDS, next(iter_mcpd_rows(Accession.objects.filter(pk=pk))), strict=True)
+        )
+        merged = [values[INDEX[name]] if name in given else stored[name] for name in FIELDS]
+        v = tuple(merged)
+        for name, value in self.accession_fields(v).items():
+            if name != "sequence" or accession.sequence is None:
+                setattr(accession, name, value)
+        self._save(accession)
+        if v[INDEX["ACCENAME"]] != stored["ACCENAME"]:
+            for old in accession.accession_names.all():
+                self._delete(old)
+            for name in self._names(pk, v):
+                self._save(name)
+        if v[INDEX["OTHERNUMB"]] != stored["OTHERNUMB"]:
+            for old in accession.other_numbers.all():
+                self._delete(old)
+            for identifier in self._identifiers(pk, v):
+                self._save(identifier)
+        if v[INDEX["BREDCODE"]] != stored["BREDCODE"]:
+            accession.breeding_institutes.set([])
+            for code in filter(None, v[INDEX["BREDCODE"]].split(";")):
+                accession.breeding_institutes.add(self.institutes[code])
+        event_values = self.event_fields(v)
+        event = CollectingEvent.objects.filter(accession_id=pk).first()
+        if event_values is None and event is not None:
+            self._delete(event)
+        elif event_values is not None:
+            event = event or CollectingEvent(accession_id=pk)
+            for name, value in event_values.items():
+                setattr(event, name, value)
+            self._save(event)
+            if v[INDEX["COLLCODE"]] != stored["COLLCODE"]:
+                event.collecting_institutes.set([])
+                for code in filter(None, v[INDEX["COLLCODE"]].split(";")):
+                    event.collecting_institutes.add(self.institutes[code])
+        acquisition_values = self.acquisition_fields(v)
+        acquisition = Acquisition.objects.filter(accession_id=pk).first()
+        if acquisition_values is None and acquisition is not None:
+            self._delete(acquisition)
+        elif acquisition_values is not None:
+            acquisition = acquisition or Acquisition(accession_id=pk)
+            for name, value in acquisition_values.items():
+                setattr(acquisition, name, value)
+            self._save(acquisition)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+_ROW_FIELDS = [
+    "pk",
+    "institute__code",
+    "number",
+    "puid",
+    "taxon__genus",
+    "taxon__species",
+    "taxon__species_author",
+    "taxon__subtaxa",
+    "taxon__subtaxa_author",
+    "crop_name",
+    "acquisition_date",
+    "origin_country_id",
+    "sample_status",
+    "ancestry",
+    "breeder_name",
+    "mls_status",
+    "storage_codes",
+    "duplicate_site_codes",
+    "duplicate_site_names",
+    "remarks",
+    "sensitive_location",
+    "collecting_event__id",
+    "collecting_event__collector_number",
+    "collecting_event__collecting_institute_name",
+    "collecting_event__collecting_institute_address",
+    "collecting_event__mission_code",
+    "collecting_event__mission__code",
+    "collecting_event__site",
+    "collecting_event__latitude",
+    "collecting_event__longitude",
+    "collecting_event__latitude_dms",
+    "collecting_event__longitude_dms",
+    "collecting_event__coordinate_uncertainty",
+    "collecting_event__datum",
+    "collecting_event__georeference_method",
+    "collecting_event__elevation",
+    "collecting_event__date",
+    "collecting_event__source",
+    "acquisition__donor_institute__code",
+    "acquisition__donor_name",
+    "acquisition__donor_person__name",
+    "acquisition__donor_number",
+]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return groups
+
+
+def iter_mcpd_rows(queryset, public_only: bool = False, with_pk: bool = False) -> Iterator:
+    """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks."""
+    rows = (
+        queryset.order_by("institute__code", "sequence", "number")
+        .values_list(*_ROW_FIELDS)
+        .iterator(chunk_size=BATCH)
+    )
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= BATCH:
+            yield from _mcpd_chunk(chunk, public_only, with_pk)
+            chunk = []
+    if chunk:
+        yield from _mcpd_chunk(chunk, public_only, with_pk)
+
+
+def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterator:
+    ids = [row[0] for row in chunk]
+    event_ids = [row[21] for row in chunk if row[21] is not None]
+    names = _grouped(
+        AccessionName.objects.filter(accession_id__in=ids)
+        .order_by("accession_id", "position", "pk")
+        .values_list("accession_id", "name")
+    )
+    identifiers = _grouped(
+        (accession_id, f"{code}:{identifier}")
+        for accession_id, code, identifier in AccessionIdentifier.objects.filter(
+            accession_id__in=ids
+        )
+        .order_by("accession_id", "position", "pk")
+        .values_list("accession_id", "institute_code", "identifier")
+    )
+    bred_through = Accession.breeding_institutes.through
+    bred = _grouped(
+        bred_through.objects.filter(accession_id__in=ids)
+        .order_by("pk")
+        .values_list("accession_id", "institute__code")
+    )
+    collecting_through = CollectingEvent.collecting_institutes.through
+    collectors = (
+        _grouped(
+            collecting_through.objects.filter(collectingevent_id__in=event_ids)
+            .order_by("pk")
+            .values_list("collectingevent_id", "institute__code")
+        )
+        if event_ids
+        else {}
+    )
+    for r in chunk:
+        pk = r[0]
+        latitude = canonical_decimal(r[28]) if r[28] is not None else ""
+        longitude = canonical_decimal(r[29]) if r[29] is not None else ""
+        values = [
+            r[3],  # PUID
+            r[1],  # INSTCODE
+            r[2],  # ACCENUMB
+            _text(r[22]),  # COLLNUMB
+            ";".join(collectors.get(r[21], ())),  # COLLCODE
+            _text(r[23]),  # COLLNAME
+            _text(r[24]),  # COLLINSTADDRESS
+            r[25] or _text(r[26]),  # COLLMISSID
+            r[4],  # GENUS
+            r[5],  # SPECIES
+            r[6],  # SPAUTHOR
+            r[7],  # SUBTAXA
+            r[8],  # SUBTAUTHOR
+            r[9],  # CROPNAME
+            ";".join(names.get(pk, ())),  # ACCENAME
+            r[10],  # ACQDATE
+            _text(r[11]),  # ORIGCTY
+            _text(r[27]),  # COLLSITE
+            latitude,  # DECLATITUDE
+            _text(r[30]),  # LATITUDE
+            longitude,  # DECLONGITUDE
+            _text(r[31]),  # LONGITUDE
+            _text(r[32]),  # COORDUNCERT
+            _text(r[33]),  # COORDDATUM
+            _text(r[34]),  # GEOREFMETH
+            _text(r[35]),  # ELEVATION
+            _text(r[36]),  # COLLDATE
+            ";".join(bred.get(pk, ())),  # BREDCODE
+            r[14],  # BREDNAME
+            _text(r[12]),  # SAMPSTAT
+            r[13],  # ANCEST
+            _text(r[37]),  # COLLSRC
+            _text(r[38]),  # DONORCODE
+            r[39] or _text(r[40]),  # DONORNAME
+            _text(r[41]),  # DONORNUMB
+            ";".join(identifiers.get(pk, ())),  # OTHERNUMB
+            r[17],  # DUPLSITE
+            r[18],  # DUPLINSTNAME
+            r[16],  # STORAGE
+            _text(r[15]),  # MLSSTAT
+            r[19],  # REMARKS
+        ]
+        if public_only and r[20]:
+            for name in COORDINATE_FIELDS:
+                values[INDEX[name]] = ""
+        yield (pk, values) if with_pk else values
+
+
+EXPORT_FORMATS = ("csv", "tsv", "xlsx")
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    format: str
+    rows: int
+
+
+def export_mcpd(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    institute: str | None = None,
+    public_only: bool = False,
+    queryset=None,
+) -> ExportResult:
+    """Write the accessions as MCPD v2.1 (41 columns, standard order, UTF-8). Reads only."""
+    path = Path(path)
+    format = (format or path.suffix.lstrip(".").lower() or "csv").lower()
+    if format not in EXPORT_FORMATS:
+        raise ValueError(_("Unknown export format %(format)s.") % {"format": format})
+    if queryset is None:
+        queryset = Accession.objects.all()
+    if institute:
+        queryset = queryset.filter(institute__code=institute.upper())
+    if public_only:
+        queryset = queryset.filter(is_public=True)
+    rows = iter_mcpd_rows(queryset, public_only=public_only)
+    count = 0
+    if format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("MCPD")
+        sheet.append(FIELDS)
+        for values in rows:
+            sheet.append(values)
+            count += 1
+        workbook.save(path)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, delimiter="\t" if format == "tsv" else ",", lineterminator="\n")
+            writer.writerow(FIELDS)
+            for values in rows:
+                writer.writerow(values)
+                count += 1
+    return ExportResult(path, format, count)
