@@ -8,12 +8,16 @@ from tests.factories import InstituteFactory, member
 
 @pytest.fixture
 def genebank(db):
-    return InstituteFactory(code="JOR015", name="National Agricultural Research Center", acronym="NARC")
+    return InstituteFactory(
+        code="JOR015", name="National Agricultural Research Center", acronym="NARC"
+    )
 
 
 @pytest.fixture
 def other_genebank(db):
-    return InstituteFactory(code="SYR002", name="Other genebank", acronym="OTH", accession_prefix="IG ")
+    return InstituteFactory(
+        code="SYR002", name="Other genebank", acronym="OTH", accession_prefix="IG "
+    )
 
 
 @pytest.fixture

@@ -41,6 +41,8 @@ class TaxonFactory(factory.django.DjangoModelFactory):
     genus = "Triticum"
     species = "durum"
     species_author = "Desf."
+    subtaxa = ""
+    subtaxa_author = ""
     crop = factory.SubFactory(CropFactory)
 
 

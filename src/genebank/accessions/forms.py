@@ -322,12 +322,13 @@ class AccessionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # Run the service checks even when some fields failed, so every problem shows at once.
         errors, warnings = validate_passport(self.passport_data(), exclude=self.accession)
         for problem in errors:
             name = MCPD_TO_FIELD.get(problem.field, problem.field)
-            self.add_error(name if name in self.fields else None, problem.message)
+            name = name if name in self.fields else None
+            if name is None or name not in self.errors:
+                self.add_error(name, problem.message)
         self.warnings = warnings
         return cleaned
 

@@ -403,7 +403,13 @@ def _audited_delete(instance, user, reason: str) -> None:
 def _set_if_changed(instance, attrs: dict) -> bool:
     changed = False
     for name, value in attrs.items():
-        if getattr(instance, name) != value:
+        f = instance._meta.get_field(name)
+        if f.is_relation:
+            current = getattr(instance, f.attname)
+            wanted = value.pk if value is not None else None
+        else:
+            current, wanted = getattr(instance, name), value
+        if current != wanted:
             setattr(instance, name, value)
             changed = True
     return changed
