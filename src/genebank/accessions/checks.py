@@ -763,7 +763,7 @@ def check_taxon(genus, species=None, subtaxa=None) -> list[Problem]:
             if suggestion is None:
                 continue
             if suggestion:
-                message = _("Rank %(rank)s is not an MCPD rank; write %(suggestion)s.") % {
+                message = _("Rank %(rank)s is not an MCPD rank; write %(suggestion)s instead.") % {
                     "rank": token,
                     "suggestion": suggestion,
                 }
@@ -948,6 +948,10 @@ def normalise_name(name) -> str:
     return _NAME_SEPARATORS.sub("", text)
 
 
+def _numbers_in(normalised: str) -> tuple[int, ...]:
+    return tuple(int(run) for run in re.findall(r"[0-9]+", normalised))
+
+
 def _name_prefilter(normalised: str) -> Q:
     """Names that may normalise to the same first characters, as an index-friendly SQL filter."""
     prefix = normalised[:3]
@@ -981,9 +985,10 @@ def find_similar_accessions(
     from genebank.accessions.models import Accession, AccessionName, Acquisition, CollectingEvent
 
     reasons: dict[int, list[str]] = {}
+    excluded = None if exclude_pk is None else str(exclude_pk)
 
     def add(pk: int, reason: str) -> None:
-        if pk != exclude_pk and reason not in reasons.setdefault(pk, []):
+        if str(pk) != excluded and reason not in reasons.setdefault(pk, []):
             reasons[pk].append(reason)
 
     number = _as_text(collector_number).strip()
@@ -994,13 +999,15 @@ def find_similar_accessions(
         date, _problems = parse_partial_date(collecting_date, "COLLDATE")
         if date:
             events = events.filter(date__in={date, date.replace("--", "00")})
-            reason = _("same collecting number %(number)s and collecting date %(date)s") % {
-                "number": number,
-                "date": partial_date_display(date),
-            }
-        else:
-            reason = _("same collecting number %(number)s") % {"number": number}
-        for pk in events.values_list("accession_id", flat=True)[: SIMILAR_LIMIT + 1]:
+        rows = events.values_list("accession_id", "collector_number")[: SIMILAR_LIMIT + 1]
+        for pk, stored_number in rows:
+            if date:
+                reason = _("same collecting number %(number)s and collecting date %(date)s") % {
+                    "number": stored_number,
+                    "date": partial_date_display(date),
+                }
+            else:
+                reason = _("same collecting number %(number)s") % {"number": stored_number}
             add(pk, reason)
 
     donor = _as_text(donor_number).strip()
@@ -1010,25 +1017,21 @@ def find_similar_accessions(
         )
         if donor_institute is not None:
             acquisitions = acquisitions.filter(donor_institute=donor_institute)
-        reason = _("same donor accession number %(number)s") % {"number": donor}
-        for pk in acquisitions.values_list("accession_id", flat=True)[: SIMILAR_LIMIT + 1]:
-            add(pk, reason)
+        rows = acquisitions.values_list("accession_id", "donor_number")[: SIMILAR_LIMIT + 1]
+        for pk, stored_number in rows:
+            add(pk, _("same donor accession number %(number)s") % {"number": stored_number})
 
-    wanted = {}
-    for name in names or ():
-        normalised = normalise_name(name)
-        if normalised:
-            wanted.setdefault(normalised, _as_text(name).strip())
+    wanted = {normalise_name(name) for name in names or ()} - {""}
     if wanted:
         prefilter = Q()
-        for normalised in wanted:
+        for normalised in sorted(wanted):
             prefilter |= _name_prefilter(normalised)
         candidates = AccessionName.objects.filter(prefilter, accession__institute=institute)
-        if exclude_pk is not None:
+        if excluded is not None:
             candidates = candidates.exclude(accession_id=exclude_pk)
         stored = list(candidates.values_list("accession_id", "name"))
         choices = [normalise_name(n) for _pk, n in stored]
-        for normalised, original in wanted.items():
+        for normalised in sorted(wanted):
             matches = process.extract(
                 normalised,
                 choices,
@@ -1036,13 +1039,12 @@ def find_similar_accessions(
                 score_cutoff=NAME_SIMILARITY,
                 limit=None,
             )
-            for _choice, _score, index in sorted(matches, key=lambda m: -m[1]):
+            for choice, _score, index in sorted(matches, key=lambda m: -m[1]):
+                # ICG 4708 is not ICG 4709, however alike the letters: the numbers must agree.
+                if _numbers_in(choice) != _numbers_in(normalised):
+                    continue
                 pk, stored_name = stored[index]
-                add(
-                    pk,
-                    _("a name like %(name)s (%(stored)s)")
-                    % {"name": original, "stored": stored_name},
-                )
+                add(pk, _("near-identical name %(name)s") % {"name": stored_name})
 
     if not reasons:
         return []
