@@ -126,6 +126,16 @@ class Cooperator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def roles(self) -> str:
+        kinds = [
+            (self.is_collector, self.Kind.COLLECTOR),
+            (self.is_donor, self.Kind.DONOR),
+            (self.is_breeder, self.Kind.BREEDER),
+            (self.is_requester, self.Kind.REQUESTER),
+        ]
+        return ", ".join(str(kind.label) for flag, kind in kinds if flag)
+
 
 class Crop(models.Model):
     """A crop as the genebank groups its collection (wheat, lentil, date palm...)."""

@@ -13,4 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("records/<slug:kind>/", views.reference_list, name="reference_list"),
+    path("records/<slug:kind>/new/", views.reference_edit, name="reference_create"),
+    path("records/<slug:kind>/<int:pk>/", views.reference_edit, name="reference_edit"),
+    path("users/", views.member_list, name="member_list"),
+    path("users/<int:pk>/", views.member_edit, name="member_edit"),
 ]

@@ -1,10 +1,19 @@
-"""Home page and the error pages."""
+"""Home page, reference records, users and roles, and the error pages."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from genebank.accessions.history import record_history
 from genebank.accessions.queries import visible_accessions
+from genebank.core import permissions, services
+from genebank.core.forms import MemberForm, RoleForm
+from genebank.core.models import Membership
+from genebank.core.reference import KINDS
 
 
 def home(request):
@@ -17,15 +26,141 @@ def home(request):
     )
     by_crop = (
         accessions.filter(status="active")
-        .values("taxon__crop__name")
+        .values("taxon__crop__name", "taxon__crop__name_fr", "taxon__crop__name_ar")
         .annotate(n=Count("pk"))
         .order_by("-n")[:12]
     )
+    lang = (request.LANGUAGE_CODE or "en")[:2]
+    rows = [
+        {"crop": row.get(f"taxon__crop__name_{lang}") or row["taxon__crop__name"], "n": row["n"]}
+        for row in by_crop
+    ]
     recent = accessions.select_related("institute", "taxon").order_by("-created_at")[:8]
+    return render(request, "core/home.html", {"totals": totals, "by_crop": rows, "recent": recent})
+
+
+def _kind(kind: str):
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise Http404(kind) from None
+
+
+def reference_list(request, kind):
+    spec = _kind(kind)
+    qs = spec.model.objects.select_related(*spec.related)
+    q = request.GET.get("q", "").strip()
+    if q:
+        condition = Q()
+        for name in spec.search:
+            condition |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(condition)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(obj, [getattr(obj, attr) for attr, _label in spec.columns]) for obj in page]
     return render(
         request,
-        "core/home.html",
-        {"totals": totals, "by_crop": list(by_crop), "recent": recent},
+        "core/reference_list.html",
+        {
+            "spec": spec,
+            "kind": kind,
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "query_string": f"q={q}" if q else "",
+            "can_manage": permissions.can(request.user, permissions.MANAGE_REFERENCE),
+        },
+    )
+
+
+def reference_edit(request, kind, pk=None):
+    spec = _kind(kind)
+    instance = get_object_or_404(spec.model, pk=pk) if pk else spec.model()
+    can_manage = permissions.can(request.user, permissions.MANAGE_REFERENCE)
+    if request.method == "POST":
+        permissions.require(request.user, permissions.MANAGE_REFERENCE)
+        form = spec.form(request.POST, instance=instance)
+        if form.is_valid():
+            record = form.save(commit=False)
+            m2m = {
+                f.name: form.cleaned_data[f.name]
+                for f in spec.model._meta.many_to_many
+                if f.name in form.cleaned_data
+            }
+            try:
+                services.save_reference_record(
+                    record, user=request.user, reason=form.cleaned_data.get("reason", ""), m2m=m2m
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("reference_list", kind)
+    else:
+        if pk is None:
+            permissions.require(request.user, permissions.MANAGE_REFERENCE)
+        form = spec.form(instance=instance)
+    return render(
+        request,
+        "core/reference_form.html",
+        {
+            "spec": spec,
+            "kind": kind,
+            "form": form,
+            "instance": instance if pk else None,
+            "can_manage": can_manage,
+            "entries": record_history(instance) if pk else [],
+        },
+    )
+
+
+def member_list(request):
+    institutes = permissions.institutes_where(request.user, permissions.MANAGE_USERS)
+    if not institutes.exists():
+        permissions.require(request.user, permissions.MANAGE_USERS, -1)
+    members = (
+        Membership.objects.filter(institute__in=institutes)
+        .select_related("user", "institute")
+        .order_by("institute__code", "user__username")
+    )
+    form = MemberForm(request.POST or None)
+    institute = institutes.order_by("code").first()
+    if request.method == "POST" and form.is_valid():
+        chosen = institutes.filter(pk=request.POST.get("institute")).first() or institute
+        try:
+            services.add_member(chosen, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Account saved."))
+            return redirect("member_list")
+    return render(
+        request, "core/members.html", {"members": members, "form": form, "institutes": institutes}
+    )
+
+
+def member_edit(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user", "institute"), pk=pk)
+    permissions.require(request.user, permissions.MANAGE_USERS, membership.institute)
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST":
+        try:
+            if "deactivate" in request.POST or "activate" in request.POST:
+                services.set_active(
+                    membership, active="activate" in request.POST, user=request.user
+                )
+                messages.success(request, _("Account updated."))
+                return redirect("member_list")
+            if form.is_valid():
+                services.change_role(membership, role=form.cleaned_data["role"], user=request.user)
+                messages.success(request, _("Role changed."))
+                return redirect("member_list")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request,
+        "core/member_edit.html",
+        {"membership": membership, "form": form, "entries": record_history(membership)},
     )
 
 

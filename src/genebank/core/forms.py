@@ -1,0 +1,133 @@
+"""Forms for reference records and user accounts."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from genebank.core.models import Cooperator, Country, Crop, Institute, Role, Taxon
+
+
+class BootstrapMixin:
+    def style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for this change"),
+        max_length=500,
+        required=False,
+        help_text=_("Kept in the record's history."),
+    )
+
+
+class InstituteForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = Institute
+        fields = [
+            "code",
+            "name",
+            "acronym",
+            "country",
+            "address",
+            "is_holding",
+            "accession_prefix",
+            "accession_digits",
+            "accession_suffix",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.order_by("name")
+        self.style()
+
+
+class CooperatorForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = Cooperator
+        fields = [
+            "name",
+            "institute",
+            "is_collector",
+            "is_donor",
+            "is_breeder",
+            "is_requester",
+            "email",
+            "phone",
+            "address",
+            "country",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class CropForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = Crop
+        fields = ["name", "name_fr", "name_ar"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class TaxonForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = Taxon
+        fields = ["genus", "species", "species_author", "subtaxa", "subtaxa_author", "crop"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def clean(self):
+        from genebank.accessions.checks import check_taxon
+
+        cleaned = super().clean()
+        for problem in check_taxon(
+            cleaned.get("genus") or "", cleaned.get("species") or "", cleaned.get("subtaxa") or ""
+        ):
+            if problem.severity == "error":
+                name = {"GENUS": "genus", "SPECIES": "species", "SUBTAXA": "subtaxa"}.get(
+                    problem.field
+                )
+                self.add_error(name, problem.message)
+        return cleaned
+
+
+class MemberForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        required=False,
+        min_length=8,
+        help_text=_("Only for a new account; at least 8 characters."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class RoleForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
