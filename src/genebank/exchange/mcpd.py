@@ -16,6 +16,7 @@ from functools import cache
 
 from django.utils.translation import gettext as _
 
+from genebank.accessions.checks import check_coordinates, check_taxon
 from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
 
 FIELDS = [
@@ -104,7 +105,6 @@ WIEWS_RE = re.compile(r"^[A-Z]{3}[0-9]{3,4}$")
 LATITUDE_RE = re.compile(r"^([0-9]{2})([0-9]{2}|--)([0-9]{2}|--)([NS])$")
 LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
 DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
-GENUS_RE = re.compile(r"^[A-Z][a-z-]+$")
 ERROR = "error"
 WARNING = "warning"
 # Elevations outside these (metres) are not on Earth's land surface.
@@ -332,23 +332,6 @@ def parse_dms(text: str, name: str):
     return canonical, problems
 
 
-def dms_to_decimal(value: str) -> tuple[float, float]:
-    """Decimal degrees of a canonical DMS text, and how far off it may be given unknown parts."""
-    hemisphere = value[-1]
-    body = value[:-1]
-    degrees_text, minutes, seconds = body[:-4], body[-4:-2], body[-2:]
-    degrees = float(degrees_text)
-    tolerance = 1.0
-    if minutes != "--":
-        degrees += int(minutes) / 60
-        tolerance = 1 / 60
-    if seconds != "--":
-        degrees += int(seconds) / 3600
-        tolerance = 1 / 3600
-    sign = -1 if hemisphere in "SW" else 1
-    return sign * degrees, tolerance
-
-
 def parse_wiews(text: str, name: str):
     problems: list[Problem] = []
     code = text.upper().replace(" ", "")
@@ -562,27 +545,19 @@ class RowReader:
                 problems.append(
                     Problem(name, "", _("Required: %(field)s is empty.") % {"field": name})
                 )
-        for dec, dms in (("DECLATITUDE", "LATITUDE"), ("DECLONGITUDE", "LONGITUDE")):
-            if values[dec] and values[dms]:
-                decimal = float(values[dec])
-                converted, tolerance = dms_to_decimal(values[dms])
-                if abs(decimal - converted) > tolerance + 1e-4:
-                    problems.append(
-                        Problem(
-                            dec,
-                            values[dec],
-                            _("Does not agree with %(field)s %(value)s (%(converted).4f).")
-                            % {"field": dms, "value": values[dms], "converted": converted},
-                        )
-                    )
-        if bool(values["DECLATITUDE"]) != bool(values["DECLONGITUDE"]):
-            problems.append(
-                Problem(
-                    "DECLATITUDE" if not values["DECLATITUDE"] else "DECLONGITUDE",
-                    "",
-                    _("A decimal latitude needs a decimal longitude and the other way round."),
-                )
+        if any(values[name] for name in ("DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE")):
+            # Agreement of decimal and DMS, both halves of a point, and the point inside ORIGCTY.
+            found = check_coordinates(
+                values["DECLATITUDE"] or None,
+                values["DECLONGITUDE"] or None,
+                values["LATITUDE"] or None,
+                values["LONGITUDE"] or None,
+                values["ORIGCTY"] or None,
             )
+            problems.extend(Problem(p.field, str(p.value), p.message, p.severity) for p in found)
+        if values["GENUS"]:
+            found = check_taxon(values["GENUS"], values["SPECIES"], values["SUBTAXA"])
+            problems.extend(Problem(p.field, str(p.value), p.message, p.severity) for p in found)
         if values["COLLDATE"] and values["ACQDATE"]:
             collected_earliest = date_bounds(values["COLLDATE"])[0]
             acquired_latest = date_bounds(values["ACQDATE"])[1]
@@ -630,26 +605,6 @@ class RowReader:
             fixed = text[:1].upper() + text[1:]
             problems.append(Problem("GENUS", text, _("Initial capital letter added."), WARNING))
             text = fixed
-        if not GENUS_RE.match(text):
-            problems.append(
-                Problem(
-                    "GENUS", text, _("A genus is one Latin word with an initial capital."), WARNING
-                )
-            )
-        return text, problems
-
-    def field_SPECIES(self, text):
-        problems = []
-        if text in ("spp.", "spp", "sp"):
-            problems.append(
-                Problem("SPECIES", text, _("The only abbreviation MCPD allows is 'sp.'."), WARNING)
-            )
-        elif text != "sp." and not re.match(r"^[a-z][a-z-]*$", text):
-            problems.append(
-                Problem(
-                    "SPECIES", text, _("A specific epithet is one word in lower case."), WARNING
-                )
-            )
         return text, problems
 
     def field_ACCENAME(self, text):

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SNIFF_BYTES = 64 * 1024
 # Single-byte encodings seen in genebank spreadsheets; charset-normalizer picks among them.
-SINGLE_BYTE_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman"]
+SINGLE_BYTE_ENCODINGS = ["cp1252", "cp1251", "cp1253", "cp1256"]
+OTHER_SCRIPTS = {"cp1251", "cp1253", "cp1256"}
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -105,19 +106,24 @@ def _is_utf8(path: Path) -> bool:
 
 
 def _single_byte_encoding(path: Path) -> str:
+    """Windows-1252 (or Latin-1) unless the text is clearly Cyrillic, Greek or Arabic.
+
+    charset-normalizer tells the scripts apart well, but between Latin code pages it guesses
+    from too little (a file of Spanish names came out as Central European), and the spreadsheet
+    programs genebanks use write Windows-1252.
+    """
     from charset_normalizer import from_path
 
     best = from_path(path, cp_isolation=SINGLE_BYTE_ENCODINGS).best()
-    encoding = best.encoding if best is not None else "cp1252"
-    # Latin-1 and Windows-1252 agree on every letter; Windows-1252 also reads its quotes and euro
-    # sign, which is what spreadsheet programs write, so prefer it whenever it decodes the file.
-    if encoding in ("latin_1", "iso8859_15"):
-        try:
-            path.read_bytes().decode("cp1252")
-        except UnicodeDecodeError:
-            return encoding
-        return "cp1252"
-    return encoding
+    if best is not None and best.encoding in OTHER_SCRIPTS:
+        return best.encoding
+    try:
+        with open(path, encoding="cp1252") as fh:
+            while fh.read(1 << 20):
+                pass
+    except UnicodeDecodeError:
+        return "latin_1"
+    return "cp1252"
 
 
 def sniff_delimiter(header_line: str) -> str:

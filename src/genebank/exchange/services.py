@@ -82,7 +82,7 @@ class ImportResult:
             self.errors += 1
         else:
             self.warnings += 1
-        self.problem_counts[(problem.severity, problem.field, problem.message)] += 1
+        self.problem_counts[(problem.severity, problem.field)] += 1
         if len(self.problems) < KEPT_PROBLEMS:
             self.problems.append(problem)
         if sink is not None:
@@ -184,7 +184,8 @@ class _Planner:
         self.on_problem = on_problem
         self.seen: dict[tuple[str, str], int] = {}
         self.institutes: dict[str, int] = dict(Institute.objects.values_list("code", "id"))
-        self.new_institutes: dict[str, None] = {}
+        # Code -> whether it holds accessions in this system (it is the INSTCODE of a row).
+        self.new_institutes: dict[str, bool] = {}
         self.taxa = {
             key[:5]: key[5]
             for key in Taxon.objects.values_list(
@@ -225,9 +226,12 @@ class _Planner:
         return row
 
     def _check_institute(self, row: Row, name: str, code: str) -> None:
-        if not code or code in self.institutes or code in self.new_institutes:
+        if not code or code in self.institutes:
             return
-        self.new_institutes[code] = None
+        if code in self.new_institutes:
+            self.new_institutes[code] |= name == "INSTCODE"
+            return
+        self.new_institutes[code] = name == "INSTCODE"
         self.result.new_institutes.append(code)
         row.problems.append(
             Problem(
@@ -361,9 +365,9 @@ class _Writer:
                 code=code,
                 name=code,
                 country_id=code[:3] if code[:3] in countries else None,
-                is_holding=False,
+                is_holding=holding,
             )
-            for code in self.planner.new_institutes
+            for code, holding in self.planner.new_institutes.items()
         ]
         for institute in self.history(new, Institute):
             self.institutes[institute.code] = institute.pk

@@ -140,8 +140,8 @@ class Command(BaseCommand):
             out.write(
                 _("  … and %(n)s more.") % {"n": result.errors + result.warnings - SHOWN_PROBLEMS}
             )
-            for (severity, field, message), count in result.problem_counts.most_common(10):
-                out.write(f"  {count:>7}  {severity:<7}  {field:<12}  {message}")
+            for (severity, field), count in result.problem_counts.most_common():
+                out.write(f"  {count:>9}  {severity:<7}  {field}")
         if options["errors"]:
             out.write(_("Every problem is listed in %(path)s.") % {"path": options["errors"]})
         if result.new_institutes:

@@ -1,0 +1,261 @@
+"""MCPD field parsers: valid values round-trip, invalid ones give an error, never an exception."""
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from genebank.exchange.mcpd import (
+    ERROR,
+    FIELDS,
+    WARNING,
+    RowReader,
+    canonical_decimal,
+    parse_code,
+    parse_decimal,
+    parse_dms,
+    parse_integer,
+    parse_othernumb,
+    parse_partial_date,
+    parse_wiews,
+)
+
+TODAY = dt.date(2026, 1, 1)
+
+
+def severities(problems):
+    return {p.severity for p in problems}
+
+
+@given(
+    st.dates(min_value=dt.date(1700, 1, 1), max_value=TODAY),
+    st.sampled_from(["day", "month", "year"]),
+)
+def test_partial_dates_round_trip(date, precision):
+    text = date.strftime("%Y%m%d")
+    if precision == "month":
+        text = text[:6] + "--"
+    elif precision == "year":
+        text = text[:4] + "----"
+    assert parse_partial_date(text, "ACQDATE", TODAY) == (text, [])
+
+
+def test_partial_dates_with_zeros_are_stored_with_dashes():
+    assert parse_partial_date("19840600", "ACQDATE", TODAY) == ("198406--", [])
+    assert parse_partial_date("19840000", "ACQDATE", TODAY) == ("1984----", [])
+
+
+def test_unambiguous_dates_are_normalised_with_a_warning():
+    for text, expected in [
+        ("1984", "1984----"),
+        ("198406", "198406--"),
+        ("1984-06-12", "19840612"),
+    ]:
+        value, problems = parse_partial_date(text, "COLLDATE", TODAY)
+        assert value == expected
+        assert severities(problems) == {WARNING}
+
+
+def test_impossible_or_ambiguous_dates_are_errors():
+    for text in ["19840231", "19841301", "1984--12", "12/06/1984", "20990101", "16990101", "abc"]:
+        value, problems = parse_partial_date(text, "ACQDATE", TODAY)
+        assert value == ""
+        assert severities(problems) == {ERROR}, text
+
+
+@given(st.text(max_size=12))
+def test_any_text_as_a_date_gives_a_value_or_an_error(text):
+    value, problems = parse_partial_date(text, "ACQDATE", TODAY)
+    assert value or ERROR in severities(problems)
+
+
+@given(
+    st.integers(0, 89),
+    st.one_of(st.none(), st.integers(0, 59)),
+    st.one_of(st.none(), st.integers(0, 59)),
+    st.sampled_from("NS"),
+)
+def test_dms_latitudes_round_trip(degrees, minutes, seconds, hemisphere):
+    minutes_text = "--" if minutes is None else f"{minutes:02d}"
+    seconds_text = "--" if minutes is None or seconds is None else f"{seconds:02d}"
+    text = f"{degrees:02d}{minutes_text}{seconds_text}{hemisphere}"
+    assert parse_dms(text, "LATITUDE") == (text, [])
+
+
+@given(st.integers(0, 179), st.integers(0, 59), st.integers(0, 59), st.sampled_from("EW"))
+def test_dms_longitudes_round_trip(degrees, minutes, seconds, hemisphere):
+    text = f"{degrees:03d}{minutes:02d}{seconds:02d}{hemisphere}"
+    assert parse_dms(text, "LONGITUDE") == (text, [])
+
+
+def test_sixty_seconds_are_carried_with_a_warning():
+    value, problems = parse_dms("261060N", "LATITUDE")
+    assert value == "261100N"
+    assert severities(problems) == {WARNING}
+    assert parse_dms("0915960E", "LONGITUDE")[0] == "0920000E"
+
+
+def test_bad_dms_are_errors():
+    for text, name in [
+        ("2610N", "LATITUDE"),
+        ("911060N", "LATITUDE"),
+        ("26--30N", "LATITUDE"),
+        ("0914360N", "LONGITUDE"),
+        ("1810000E", "LONGITUDE"),
+        ("267060N", "LATITUDE"),
+    ]:
+        value, problems = parse_dms(text, name)
+        assert value == "" and severities(problems) == {ERROR}, text
+
+
+@given(st.text(max_size=10), st.sampled_from(["LATITUDE", "LONGITUDE"]))
+def test_any_text_as_dms_gives_a_value_or_an_error(text, name):
+    value, problems = parse_dms(text, name)
+    assert value or ERROR in severities(problems)
+
+
+@given(st.decimals(min_value=-90, max_value=90, places=6, allow_nan=False))
+def test_decimal_degrees_round_trip(value):
+    text = canonical_decimal(value)
+    assert parse_decimal(text, "DECLATITUDE", -90, 90) == (text, [])
+
+
+def test_decimal_degrees_normalised_or_rejected():
+    assert parse_decimal("+032.500", "DECLATITUDE", -90, 90) == ("32.5", [])
+    value, problems = parse_decimal("32,5", "DECLATITUDE", -90, 90)
+    assert value == "32.5" and severities(problems) == {WARNING}
+    value, problems = parse_decimal("-0.6416667", "DECLONGITUDE", -180, 180)
+    assert value == "-0.641667" and severities(problems) == {WARNING}
+    for text in ["91", "N32", "1e3", "", "--"]:
+        value, problems = parse_decimal(text, "DECLATITUDE", -90, 90)
+        assert value == "" and severities(problems) == {ERROR}
+
+
+@given(st.text(max_size=15))
+def test_any_text_as_a_decimal_or_integer_never_raises(text):
+    value, problems = parse_decimal(text, "DECLATITUDE", -90, 90)
+    assert value or ERROR in severities(problems)
+    value, problems = parse_integer(text, "ELEVATION", -500, 9000)
+    assert value or ERROR in severities(problems)
+
+
+def test_decimal_elevation_is_rounded_with_a_warning():
+    value, problems = parse_integer("37.9839249", "ELEVATION", -500, 9000)
+    assert value == "38" and severities(problems) == {WARNING}
+    assert parse_integer("-12", "ELEVATION", -500, 9000) == ("-12", [])
+    assert severities(parse_integer("12000", "ELEVATION", -500, 9000)[1]) == {ERROR}
+
+
+@given(st.sampled_from(["SAMPSTAT", "COLLSRC", "MLSSTAT", "STORAGE"]), st.data())
+def test_codes_round_trip(name, data):
+    from genebank.exchange.mcpd import CODE_LISTS
+
+    code = data.draw(st.sampled_from(sorted(CODE_LISTS[name])))
+    assert parse_code(code, name) == (code, [])
+    value, problems = parse_code(code + ".0", name)
+    assert value == code and severities(problems) == {WARNING}
+
+
+def test_codes_outside_the_lists_are_errors():
+    for name, text in [
+        ("SAMPSTAT", "301"),
+        ("SAMPSTAT", "Landrace"),
+        ("COLLSRC", "7"),
+        ("MLSSTAT", "2"),
+    ]:
+        assert severities(parse_code(text, name)[1]) == {ERROR}
+
+
+def test_wiews_codes():
+    assert parse_wiews("JOR015", "INSTCODE") == ("JOR015", [])
+    value, problems = parse_wiews("jor015", "INSTCODE")
+    assert value == "JOR015" and severities(problems) == {WARNING}
+    for text in ["JO015", "JOR15", "JORDAN", "123456"]:
+        assert severities(parse_wiews(text, "INSTCODE")[1]) == {ERROR}
+
+
+def test_othernumb_syntax():
+    assert parse_othernumb("NLD037:CGN00254;:ABC123") == ("NLD037:CGN00254;:ABC123", [])
+    value, problems = parse_othernumb("1000456")
+    assert value == ":1000456" and severities(problems) == {WARNING}
+    value, problems = parse_othernumb("NLD037:A;NLD037:A;")
+    assert value == "NLD037:A" and severities(problems) == {WARNING}
+    assert severities(parse_othernumb("NLD037:")[1]) == {ERROR}
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=20), max_size=41))
+def test_any_row_reads_to_values_or_errors_never_an_exception(raw):
+    row = RowReader(["JOR", "SYR", "IND"], today=TODAY).read(2, raw)
+    assert set(row.values) == set(FIELDS)
+    assert all(p.row == 2 for p in row.problems)
+    for problem in row.problems:
+        assert problem.severity in (ERROR, WARNING)
+
+
+def test_required_fields_and_cross_field_rules():
+    reader = RowReader(["JOR", "SYR"], today=TODAY)
+    row = reader.read(7, {"ACCENUMB": "A1"})
+    assert {(p.field, p.severity) for p in row.problems} >= {("INSTCODE", ERROR), ("GENUS", ERROR)}
+    row = reader.read(
+        3,
+        {
+            "INSTCODE": "JOR015",
+            "ACCENUMB": "A1",
+            "GENUS": "Triticum",
+            "ACQDATE": "1990----",
+            "COLLDATE": "19950512",
+        },
+    )
+    assert [(p.field, p.severity) for p in row.problems] == [("COLLDATE", ERROR)]
+    row = reader.read(
+        3,
+        {
+            "INSTCODE": "JOR015",
+            "ACCENUMB": "A1",
+            "GENUS": "Triticum",
+            "ORIGCTY": "JOR",
+            "DECLATITUDE": "32.6",
+            "LATITUDE": "103000S",
+            "DECLONGITUDE": "35.85",
+        },
+    )
+    assert ("DECLATITUDE", ERROR) in [(p.field, p.severity) for p in row.problems]
+
+
+def test_stray_blanks_and_lists_are_normalised_with_warnings():
+    reader = RowReader(["JOR"], today=TODAY)
+    row = reader.read(
+        2,
+        {
+            "INSTCODE": " JOR015",
+            "ACCENUMB": "A1",
+            "GENUS": "hordeum",
+            "SUBTAXA": "subsp.  spontaneum",
+            "ACCENAME": "Grif 101;E85-2;Grif 101;E85-2;",
+            "ORIGCTY": "Jordan",
+            "STORAGE": "13; 12",
+        },
+    )
+    values = row.values
+    assert values["INSTCODE"] == "JOR015"
+    assert values["GENUS"] == "Hordeum"
+    assert values["SUBTAXA"] == "subsp. spontaneum"
+    assert values["ACCENAME"] == "Grif 101;E85-2"
+    assert values["ORIGCTY"] == "JOR"
+    assert values["STORAGE"] == "13;12"
+    assert not row.has_error
+    assert {p.field for p in row.problems} == {
+        "INSTCODE",
+        "GENUS",
+        "SUBTAXA",
+        "ACCENAME",
+        "ORIGCTY",
+        "STORAGE",
+    }
+
+
+def test_canonical_decimal():
+    assert canonical_decimal(Decimal("10.000000")) == "10"
+    assert canonical_decimal(Decimal("-0.000000")) == "0"
+    assert canonical_decimal(Decimal("26.183333")) == "26.183333"
