@@ -1308,7 +1308,7 @@ def database_digest(institute: Institute) -> str:
     lines = []
     accessions = (
         Accession.objects.filter(institute=institute)
-        .select_related("taxon", "origin_country", "acquisition", "collecting_event")
+        .select_related("taxon", "collecting_event")
         .prefetch_related("accession_names")
         .order_by("sequence")
     )
@@ -1323,7 +1323,7 @@ def database_digest(institute: Institute) -> str:
                     ";".join(a.names),
                     a.origin_country_id,
                     a.sample_status,
-                    a.acquisition.date,
+                    a.acquisition_date,
                     e.collector_number if e else "",
                     e.latitude_dms if e else "",
                     e.longitude_dms if e else "",
