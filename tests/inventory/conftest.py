@@ -2,10 +2,16 @@
 
 import pytest
 
+from genebank.core.models import Crop, Taxon
 from genebank.inventory import services
 from genebank.inventory.models import StorageLocation
-from genebank.core.models import Crop, Taxon
 from tests.factories import AccessionFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The personas' passwords are hashed at every test; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
