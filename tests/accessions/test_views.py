@@ -272,3 +272,14 @@ def test_home_counts(client_for, viewer, genebank):
     AccessionFactory(institute=InstituteFactory(code="EGY001"))
     response = client_for(viewer).get("/")
     assert response.context["totals"]["active"] == 3
+
+
+def test_filter_form_submits_empty_by_default(client_for, viewer, genebank):
+    """Every select in the filter form starts empty, so an untouched form filters nothing."""
+    AccessionFactory(institute=genebank, sample_status=500)
+    response = client_for(viewer).get(reverse("accessions:list"))
+    form = response.context["filter"].form
+    for name, field in form.fields.items():
+        choices = getattr(field, "choices", None)
+        if choices is not None:
+            assert list(choices)[0][0] in ("", None), name

@@ -27,7 +27,10 @@ class AccessionFilter(django_filters.FilterSet):
         queryset=Country.objects.all(), label=_("Country of origin")
     )
     sample_status = django_filters.TypedChoiceFilter(
-        choices=SampleStatus.choices, coerce=int, label=_("Biological status")
+        choices=[("", "---------"), *SampleStatus.choices],
+        coerce=int,
+        empty_value=None,
+        label=_("Biological status"),
     )
     status = django_filters.ChoiceFilter(choices=Accession.Status.choices, label=_("Status"))
     sort = django_filters.OrderingFilter(

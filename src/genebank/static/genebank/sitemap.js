@@ -5,23 +5,23 @@
   var dataNode = document.getElementById("map-data");
   if (!holder || !dataNode || typeof L === "undefined") return;
   var data = JSON.parse(dataNode.textContent);
-  var map = L.map(holder, { attributionControl: false, zoomSnap: 0.25 });
-  var bounds = null;
+  var map = L.map(holder, { attributionControl: false, zoomSnap: 0.25 }).setView([20, 20], 2);
+  var points = [];
   if (data.outline) {
     var outline = L.geoJSON(data.outline, {
       style: { color: "#198754", weight: 1.5, fillColor: "#e9f5ec", fillOpacity: 1 }
     }).addTo(map);
-    bounds = outline.getBounds();
+    var ob = outline.getBounds();
+    if (ob.isValid()) points.push(ob.getSouthWest(), ob.getNorthEast());
   }
   var sites = data.sites || (data.site ? [data.site] : []);
   sites.forEach(function (s) {
     var m = L.circleMarker([s.lat, s.lon], { radius: 6, color: "#b02a37", weight: 2, fillOpacity: 0.8 }).addTo(map);
     if (s.label) m.bindTooltip(s.label);
-    var here = L.latLngBounds([[s.lat, s.lon], [s.lat, s.lon]]);
-    bounds = bounds ? bounds.extend(here) : here;
+    points.push(L.latLng(s.lat, s.lon));
   });
-  if (bounds) {
-    map.fitBounds(bounds.pad(0.1), { maxZoom: 9 });
+  if (points.length) {
+    map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 9 });
   } else {
     map.setView([20, 20], 2);
   }
