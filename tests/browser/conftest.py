@@ -36,17 +36,31 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's event loop runs, asgiref keeps Django's connections per asyncio context
+    # instead of per thread: the tests get new connection objects, without the copy of the
+    # migrated data (countries) that the test database setup kept for serialized rollback.
+    # Hand that copy over, and close those connections before the loop stops.
+    with django_db_blocker.unblock():
+        serialized = {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+        connections.close_all()
 
 
 @pytest.fixture

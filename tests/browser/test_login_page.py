@@ -9,9 +9,9 @@ def test_anonymous_visit_redirects_to_a_styled_login_page(page, live_server):
     stylesheets = []
     page.on(
         "response",
-        lambda response: stylesheets.append(response)
-        if response.request.resource_type == "stylesheet"
-        else None,
+        lambda response: (
+            stylesheets.append(response) if response.request.resource_type == "stylesheet" else None
+        ),
     )
 
     page.goto("/")
