@@ -13,3 +13,18 @@ def partial_date(value: str) -> str:
     from genebank.accessions.checks import partial_date_display
 
     return partial_date_display(value)
+
+
+@register.inclusion_tag("sort_header.html", takes_context=True)
+def sort_header(context, key: str, label: str):
+    """A column header that sorts the list by `key`, and reverses on a second click."""
+    request = context["request"]
+    params = request.GET.copy()
+    current = params.get("sort", "")
+    params.pop("page", None)
+    params["sort"] = f"-{key}" if current == key else key
+    return {
+        "label": label,
+        "url": "?" + params.urlencode(),
+        "state": "asc" if current == key else "desc" if current == f"-{key}" else "",
+    }
