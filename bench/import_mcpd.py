@@ -1,0 +1,192 @@
+"""Benchmark: import a generated MCPD file against csv -> sqlite3 executemany into a flat table.
+
+    python bench/import_mcpd.py [ROWS]      (default 200,000)
+
+Prints both rates, their ratio (bar: at most 4x) and the import's peak memory (bar: < 600 MB).
+The import runs in a child process on a fresh SQLite database so its memory is its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+FIELDS = (
+    "PUID INSTCODE ACCENUMB COLLNUMB COLLCODE COLLNAME COLLINSTADDRESS COLLMISSID GENUS SPECIES "
+    "SPAUTHOR SUBTAXA SUBTAUTHOR CROPNAME ACCENAME ACQDATE ORIGCTY COLLSITE DECLATITUDE LATITUDE "
+    "DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH ELEVATION COLLDATE BREDCODE BREDNAME "
+    "SAMPSTAT ANCEST COLLSRC DONORCODE DONORNAME DONORNUMB OTHERNUMB DUPLSITE DUPLINSTNAME STORAGE "
+    "MLSSTAT REMARKS"
+).split()
+
+TAXA = [
+    ("Triticum", "durum", "Desf.", ""),
+    ("Triticum", "aestivum", "L.", ""),
+    ("Hordeum", "vulgare", "L.", "subsp. spontaneum"),
+    ("Lens", "culinaris", "Medik.", ""),
+    ("Cicer", "arietinum", "L.", ""),
+    ("Vicia", "faba", "L.", ""),
+    ("Aegilops", "tauschii", "Coss.", ""),
+]
+# Collecting sites well inside each country, so the point-in-country check passes.
+SITES = [("JOR", 31.9, 35.9), ("SYR", 35.0, 38.5), ("LBN", 33.9, 35.8), ("TUR", 39.0, 35.0)]
+
+
+def dms(value: float, width: int, positive: str, negative: str) -> str:
+    hemisphere = positive if value >= 0 else negative
+    value = abs(value)
+    degrees = int(value)
+    minutes_float = (value - degrees) * 60
+    minutes = int(minutes_float)
+    seconds = int(round((minutes_float - minutes) * 60))
+    if seconds == 60:
+        minutes, seconds = minutes + 1, 0
+    if minutes == 60:
+        degrees, minutes = degrees + 1, 0
+    return f"{degrees:0{width}d}{minutes:02d}{seconds:02d}{hemisphere}"
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(FIELDS)
+        for i in range(1, rows + 1):
+            genus, species, author, subtaxa = TAXA[i % len(TAXA)]
+            country, lat0, lon0 = SITES[i % len(SITES)]
+            collected = i % 2 == 0  # half the collection has a collecting event with coordinates
+            lat = round(lat0 + rng.uniform(-0.3, 0.3), 4)
+            lon = round(lon0 + rng.uniform(-0.3, 0.3), 4)
+            year = rng.randint(1960, 2015)
+            row = {
+                "PUID": f"10.18730/{i:08X}",
+                "INSTCODE": "JOR015",
+                "ACCENUMB": f"JO-{i:06d}",
+                "GENUS": genus,
+                "SPECIES": species,
+                "SPAUTHOR": author,
+                "SUBTAXA": subtaxa,
+                "CROPNAME": genus.lower(),
+                "ACCENAME": f"Local {i};Baladi {i % 977}" if i % 3 else "",
+                "ACQDATE": f"{year + 1}{rng.randint(1, 12):02d}--",
+                "ORIGCTY": country,
+                "SAMPSTAT": rng.choice(["100", "300", "300", "410", "500"]),
+                "STORAGE": "13",
+                "MLSSTAT": "1",
+                "DUPLSITE": "NOR051",
+                "DUPLINSTNAME": "Svalbard Global Seed Vault",
+                "DONORCODE": "SYR002" if i % 4 == 1 else "",
+                "DONORNUMB": f"IG {i}" if i % 4 == 1 else "",
+                "OTHERNUMB": f"SYR002:IG {i}" if i % 5 == 0 else "",
+            }
+            if collected:
+                row.update(
+                    {
+                        "COLLNUMB": f"AB{i:06d}",
+                        "COLLCODE": "JOR015",
+                        "COLLMISSID": f"JOR-M{i % 50:03d}",
+                        "COLLSITE": f"{i % 40} km north of the village",
+                        "DECLATITUDE": str(lat),
+                        "LATITUDE": dms(lat, 2, "N", "S"),
+                        "DECLONGITUDE": str(lon),
+                        "LONGITUDE": dms(lon, 3, "E", "W"),
+                        "COORDUNCERT": "100",
+                        "COORDDATUM": "WGS84",
+                        "GEOREFMETH": "GPS",
+                        "ELEVATION": str(rng.randint(-300, 2500)),
+                        "COLLDATE": f"{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}",
+                        "COLLSRC": rng.choice(["10", "20", "26", "30"]),
+                    }
+                )
+            writer.writerow([row.get(name, "") for name in FIELDS])
+
+
+def baseline(path: Path, database: Path) -> float:
+    """The limit: Python's csv module feeding sqlite3 executemany into one flat table."""
+    start = time.perf_counter()
+    connection = sqlite3.connect(database)
+    columns = ", ".join(f'"{name}" TEXT' for name in FIELDS)
+    connection.execute(f"CREATE TABLE mcpd ({columns})")
+    placeholders = ", ".join("?" for _ in FIELDS)
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        connection.executemany(f"INSERT INTO mcpd VALUES ({placeholders})", reader)
+    connection.commit()
+    connection.close()
+    return time.perf_counter() - start
+
+
+def child(path: str, data_dir: str) -> None:
+    os.environ["GENEBANK_DATA_DIR"] = data_dir
+    os.environ.pop("GENEBANK_DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "genebank.settings"
+    import django
+
+    django.setup()
+    from genebank.cli import ensure_database
+
+    ensure_database()
+    from genebank.exchange.services import import_mcpd
+
+    start = time.perf_counter()
+    result = import_mcpd(path)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "created": result.created,
+                "errors": result.errors,
+                "warnings": result.warnings,
+                "peak_mb": peak_mb,
+            }
+        )
+    )
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+        return 0
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    with tempfile.TemporaryDirectory(prefix="genebank-bench-") as tmp:
+        tmp_path = Path(tmp)
+        path = tmp_path / "mcpd.csv"
+        generate(path, rows)
+        size_mb = path.stat().st_size / 1e6
+        limit = baseline(path, tmp_path / "flat.sqlite3")
+        process = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+        )
+        if process.returncode:
+            print(process.stderr, file=sys.stderr)
+            return 1
+        figures = json.loads(process.stdout.strip().splitlines()[-1])
+    ours = figures["seconds"]
+    print(f"MCPD import benchmark: {rows:,} rows, {size_mb:.1f} MB CSV")
+    print(f"  limit (csv -> sqlite3 executemany, flat table): {limit:8.2f} s  {rows / limit:10,.0f} rows/s")
+    print(f"  genebank import mcpd (validated, normalized):   {ours:8.2f} s  {rows / ours:10,.0f} rows/s")
+    print(f"  ratio: {ours / limit:.1f}x (bar: 4x)")
+    print(f"  peak memory of the import process: {figures['peak_mb']:.0f} MB (bar: 600 MB)")
+    print(f"  created {figures['created']:,}, errors {figures['errors']}, warnings {figures['warnings']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
