@@ -101,6 +101,7 @@ CODE_LISTS = {
     "MLSSTAT": frozenset(str(v) for v in MlsStatus.values),
     "STORAGE": frozenset(str(v) for v in StorageType.values),
 }
+CANONICAL_DATE_RE = re.compile(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$")
 WIEWS_RE = re.compile(r"^[A-Z]{3}[0-9]{3,4}$")
 LATITUDE_RE = re.compile(r"^([0-9]{2})([0-9]{2}|--)([0-9]{2}|--)([NS])$")
 LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
@@ -140,7 +141,7 @@ class Row:
 
     @property
     def has_error(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
+        return bool(self.problems) and any(p.severity == ERROR for p in self.problems)
 
 
 # --- field parsers: each returns (canonical text, problems); never raises on bad input ---------
@@ -226,8 +227,11 @@ def parse_partial_date(text: str, name: str, today: dt.date | None = None):
     """MCPD YYYYMMDD with unknown month/day as -- or 00; canonical with --."""
     problems: list[Problem] = []
     raw = text
-    iso = re.match(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", text)
-    if iso:
+    match = CANONICAL_DATE_RE.match(text)
+    iso = None if match else re.match(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", text)
+    if match:
+        pass
+    elif iso:
         text = "".join(iso.groups())
         problems.append(
             Problem(name, raw, _("Read as the MCPD date %(value)s.") % {"value": text}, WARNING)
@@ -242,7 +246,7 @@ def parse_partial_date(text: str, name: str, today: dt.date | None = None):
         problems.append(
             Problem(name, raw, _("A year and month, read as %(value)s.") % {"value": text}, WARNING)
         )
-    match = re.match(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$", text)
+    match = match or CANONICAL_DATE_RE.match(text)
     if not match:
         return "", [
             Problem(name, raw, _("Not an MCPD date (YYYYMMDD, unknown parts as -- or 00)."))
@@ -490,6 +494,11 @@ class RowReader:
         self.countries = frozenset(countries)
         self.institute = institute
         self.today = today or dt.date.today()
+        self.parsers = {
+            name: getattr(self, "field_" + name)
+            for name in FIELDS
+            if hasattr(self, "field_" + name)
+        }
 
     def read(self, number: int, raw: dict[str, str]) -> Row:
         problems: list[Problem] = []
@@ -507,7 +516,7 @@ class RowReader:
                 text = cleaned
             if not text:
                 continue
-            parser = getattr(self, "field_" + name, None)
+            parser = self.parsers.get(name)
             if parser is None:
                 value = text
             else:
@@ -522,10 +531,11 @@ class RowReader:
                 value = ""
             values[name] = value
         self.check_row(values, problems)
-        accenumb = values["ACCENUMB"]
-        problems = [
-            Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
-        ]
+        if problems:
+            accenumb = values["ACCENUMB"]
+            problems = [
+                Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
+            ]
         return Row(number, values, problems, frozenset(raw))
 
     def check_row(self, values: dict[str, str], problems: list[Problem]) -> None:

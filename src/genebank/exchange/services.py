@@ -249,6 +249,7 @@ class _Planner:
 
     def flush(self, batch: list[Row], spool) -> None:
         existing = self._existing(batch)
+        records = []
         for row in batch:
             status, pk = CREATE, None
             if not row.has_error and row.key in existing:
@@ -301,7 +302,9 @@ class _Planner:
             if taxon not in self.taxa:
                 self.new_taxa[taxon] = None
             given = tuple(sorted(row.given)) if status == UPDATE else ()
-            marshal.dump((status, pk, tuple(values[name] for name in FIELDS), given), spool)
+            records.append((status, pk, tuple(values[name] for name in FIELDS), given))
+        if records:
+            marshal.dump(records, spool)
 
     def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
         by_institute: dict[str, list[str]] = {}
@@ -321,17 +324,11 @@ class _Planner:
 
 
 def _read_spool(spool) -> Iterator[list[tuple]]:
-    records = []
     while True:
         try:
-            records.append(marshal.load(spool))
+            yield marshal.load(spool)
         except EOFError:
-            break
-        if len(records) >= BATCH:
-            yield records
-            records = []
-    if records:
-        yield records
+            return
 
 
 def _select(sql: str, model, params: list, count: int) -> list[tuple]:
