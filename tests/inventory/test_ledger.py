@@ -74,7 +74,8 @@ def test_lots_of_an_accession_in_quarantine_start_in_quarantine(accession, techn
     )
     services.withdraw(lot, 10, "seeds", "research", technician)
     assert lot.quantity == 490
-    assert lot.history.first().history_change_reason == "Withdrawal"
+    assert lot.history.first().history_change_reason == "Released by the plant protection service"
+    assert lot.history.first().history_user == curator
 
 
 def test_withdraw_takes_seed_and_records_why(lot, technician):

@@ -147,7 +147,7 @@ def test_any_sequence_of_operations_keeps_the_ledger(make_accession, curator):
     run_state_machine_as_test(
         Machine,
         settings=settings(
-            max_examples=40,
+            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -214,7 +214,7 @@ def _check_location_accepts(location: StorageLocation, lot: SeedLot) -> StorageL
 
 
 def _lock(lot: SeedLot) -> SeedLot:
-    return SeedLot.objects.select_for_update().select_related("institute").get(pk=lot.pk)
+    return SeedLot.objects.select_for_update().get(pk=lot.pk)
 
 
 def _lock_many(lots) -> dict[int, SeedLot]:
@@ -312,13 +312,20 @@ def _post(
     )
     entry.save()
     lot.quantity = balance
+    status = lot.status
     if balance == 0 and lot.status != Status.WITHDRAWN:
-        lot.status = Status.DEPLETED
+        status = Status.DEPLETED
     elif balance > 0 and lot.status == Status.DEPLETED:
-        lot.status = Status.AVAILABLE
-    lot._history_user = user
-    lot._change_reason = reason_text or entry.get_kind_display()
-    lot.save(update_fields=["quantity", "status", "updated_at"])
+        status = Status.AVAILABLE
+    if status == lot.status:
+        # The ledger entry is the audit of a quantity change: no second copy in the lot's history.
+        lot.updated_at = entry.created_at
+        SeedLot.objects.filter(pk=lot.pk).update(quantity=balance, updated_at=lot.updated_at)
+    else:
+        lot.status = status
+        lot._history_user = user
+        lot._change_reason = reason_text or entry.get_kind_display()
+        lot.save(update_fields=["quantity", "status", "updated_at"])
     return entry
 
 
@@ -437,7 +444,7 @@ def withdraw(
 ) -> LotTransaction:
     """Take seed out of a lot for a reason (distribution, viability test, regeneration, ...)."""
     locked = _lock(lot)
-    require(user, WITHDRAW_SEED, locked.institute)
+    require(user, WITHDRAW_SEED, locked.institute_id)
     if reason not in LotTransaction.Reason.values:
         raise ValidationError(
             _("Unknown withdrawal reason %(reason)s: use one of %(reasons)s.")
@@ -458,7 +465,7 @@ def adjust(
 ) -> LotTransaction:
     """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason."""
     locked = _lock(lot)
-    require(user, MANAGE_LOTS, locked.institute)
+    require(user, MANAGE_LOTS, locked.institute_id)
     if not (reason_text or "").strip():
         raise ValidationError(_("Say why the quantity is adjusted."), code="reason")
     if locked.status == Status.WITHDRAWN:
@@ -531,7 +538,7 @@ def split_lot(
 ) -> SeedLot:
     """Take part of a lot into a new lot (same accession, same generation, this lot its parent)."""
     locked = _lock(lot)
-    require(user, MANAGE_LOTS, locked.institute)
+    require(user, MANAGE_LOTS, locked.institute_id)
     entered, amount = _in_lot_unit(locked, quantity, unit)
     _refuse_outgoing(locked)
     _refuse_overdraw(locked, amount)
@@ -606,7 +613,7 @@ def merge_lots(sources, into: SeedLot, user, note: str = "") -> SeedLot:
 def move_lot(lot: SeedLot, location: StorageLocation | None, user, reason: str = "") -> SeedLot:
     """Put a lot in another storage place (None: out of storage, e.g. back to processing)."""
     locked = _lock(lot)
-    require(user, MANAGE_LOTS, locked.institute)
+    require(user, MANAGE_LOTS, locked.institute_id)
     if locked.status in SeedLot.GONE:
         raise ValidationError(
             _("Lot %(lot)s is %(status)s: it has no place in storage.")
@@ -632,7 +639,7 @@ def set_lot_status(lot: SeedLot, status: str, user, reason: str) -> SeedLot:
     Depleted is not set by hand: a lot becomes depleted when its quantity reaches zero.
     """
     locked = _lock(lot)
-    require(user, MANAGE_LOTS, locked.institute)
+    require(user, MANAGE_LOTS, locked.institute_id)
     if not (reason or "").strip():
         raise ValidationError(_("Say why the lot's status changes."), code="reason")
     allowed = {Status.PROCESSING, Status.QUARANTINE, Status.AVAILABLE, Status.WITHDRAWN}
@@ -675,7 +682,7 @@ def update_lot_details(lot: SeedLot, user, reason: str, **fields) -> SeedLot:
             code="fields",
         )
     locked = _lock(lot)
-    require(user, MANAGE_LOTS, locked.institute)
+    require(user, MANAGE_LOTS, locked.institute_id)
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean(
