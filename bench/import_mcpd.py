@@ -180,11 +180,17 @@ def main() -> int:
         figures = json.loads(process.stdout.strip().splitlines()[-1])
     ours = figures["seconds"]
     print(f"MCPD import benchmark: {rows:,} rows, {size_mb:.1f} MB CSV")
-    print(f"  limit (csv -> sqlite3 executemany, flat table): {limit:8.2f} s  {rows / limit:10,.0f} rows/s")
-    print(f"  genebank import mcpd (validated, normalized):   {ours:8.2f} s  {rows / ours:10,.0f} rows/s")
+    print(
+        f"  limit (csv -> sqlite3 executemany, flat table): {limit:8.2f} s  {rows / limit:10,.0f} rows/s"
+    )
+    print(
+        f"  genebank import mcpd (validated, normalized):   {ours:8.2f} s  {rows / ours:10,.0f} rows/s"
+    )
     print(f"  ratio: {ours / limit:.1f}x (bar: 4x)")
     print(f"  peak memory of the import process: {figures['peak_mb']:.0f} MB (bar: 600 MB)")
-    print(f"  created {figures['created']:,}, errors {figures['errors']}, warnings {figures['warnings']}")
+    print(
+        f"  created {figures['created']:,}, errors {figures['errors']}, warnings {figures['warnings']}"
+    )
     return 0
 
 

@@ -795,58 +795,87 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 
 
 def iter_mcpd_rows(queryset, public_only: bool = False, with_pk: bool = False) -> Iterator:
-    """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks."""
-    rows = (
-        queryset.order_by("institute__code", "sequence", "number")
-        .values_list(*_ROW_FIELDS)
-        .iterator(chunk_size=BATCH)
+    """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks.
+
+    The SQL comes from the ORM (joins, filters) but runs on a chunked cursor without the ORM's
+    per-value converters, and the names, numbers and codes of each chunk come in one plain
+    query each: at 200,000 accessions the converters alone would double the time.
+    """
+    query = queryset.order_by("institute__code", "sequence", "number", "pk").values_list(
+        *_ROW_FIELDS
     )
-    chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= BATCH:
+    sql, params = query.query.sql_with_params()
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(BATCH):
             yield from _mcpd_chunk(chunk, public_only, with_pk)
-            chunk = []
-    if chunk:
-        yield from _mcpd_chunk(chunk, public_only, with_pk)
+    finally:
+        cursor.close()
+
+
+def _side_query(sql: str, ids: list[int]) -> list[tuple]:
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(marks=", ".join(["%s"] * len(ids))), ids)
+        return cursor.fetchall()
+
+
+def _coordinate_text(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        # SQLite hands back the stored number as a float; six places is what the column keeps.
+        value = Decimal(repr(value)).quantize(SIX_PLACES)
+    return canonical_decimal(value)
+
+
+SIX_PLACES = Decimal("0.000001")
 
 
 def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterator:
+    quote = connection.ops.quote_name
     ids = [row[0] for row in chunk]
     event_ids = [row[21] for row in chunk if row[21] is not None]
     names = _grouped(
-        AccessionName.objects.filter(accession_id__in=ids)
-        .order_by("accession_id", "position", "pk")
-        .values_list("accession_id", "name")
+        _side_query(
+            f"SELECT accession_id, name FROM {quote(AccessionName._meta.db_table)} "
+            "WHERE accession_id IN ({marks}) ORDER BY accession_id, position, id",
+            ids,
+        )
     )
     identifiers = _grouped(
         (accession_id, f"{code}:{identifier}")
-        for accession_id, code, identifier in AccessionIdentifier.objects.filter(
-            accession_id__in=ids
+        for accession_id, code, identifier in _side_query(
+            "SELECT accession_id, institute_code, identifier FROM "
+            f"{quote(AccessionIdentifier._meta.db_table)} "
+            "WHERE accession_id IN ({marks}) ORDER BY accession_id, position, id",
+            ids,
         )
-        .order_by("accession_id", "position", "pk")
-        .values_list("accession_id", "institute_code", "identifier")
     )
-    bred_through = Accession.breeding_institutes.through
+    institute_table = quote(Institute._meta.db_table)
     bred = _grouped(
-        bred_through.objects.filter(accession_id__in=ids)
-        .order_by("pk")
-        .values_list("accession_id", "institute__code")
-    )
-    collecting_through = CollectingEvent.collecting_institutes.through
-    collectors = (
-        _grouped(
-            collecting_through.objects.filter(collectingevent_id__in=event_ids)
-            .order_by("pk")
-            .values_list("collectingevent_id", "institute__code")
+        _side_query(
+            f"SELECT t.accession_id, i.code FROM {quote(Accession.breeding_institutes.through._meta.db_table)} t "
+            f"JOIN {institute_table} i ON i.id = t.institute_id "
+            "WHERE t.accession_id IN ({marks}) ORDER BY t.id",
+            ids,
         )
-        if event_ids
-        else {}
+    )
+    collectors = _grouped(
+        _side_query(
+            "SELECT t.collectingevent_id, i.code FROM "
+            f"{quote(CollectingEvent.collecting_institutes.through._meta.db_table)} t "
+            f"JOIN {institute_table} i ON i.id = t.institute_id "
+            "WHERE t.collectingevent_id IN ({marks}) ORDER BY t.id",
+            event_ids,
+        )
     )
     for r in chunk:
         pk = r[0]
-        latitude = canonical_decimal(r[28]) if r[28] is not None else ""
-        longitude = canonical_decimal(r[29]) if r[29] is not None else ""
+        latitude = _coordinate_text(r[28])
+        longitude = _coordinate_text(r[29])
         values = [
             r[3],  # PUID
             r[1],  # INSTCODE
