@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from genebank.accessions.models import Acquisition
 from genebank.inventory import services
@@ -283,6 +283,12 @@ def test_a_new_object_cannot_overwrite_a_transaction(lot, technician):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         forged.save()
+    assert lot.transactions.get().quantity == 1000
+
+
+def test_the_database_refuses_to_update_a_transaction_whatever_the_code(lot):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE inventory_lottransaction SET quantity = 5000")
     assert lot.transactions.get().quantity == 1000
 
 

@@ -294,6 +294,7 @@ class SeedLot(models.Model):
         _("thousand-seed weight (g)"), max_digits=9, decimal_places=3, null=True, blank=True
     )
     moisture_content = models.DecimalField(
+        # xgettext:no-python-format
         _("moisture content (% fresh weight)"),
         max_digits=5,
         decimal_places=2,
