@@ -1,10 +1,12 @@
 """Serve genebank with waitress, a production WSGI server that needs nothing but Python."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = "Serve the web application (waitress; static files by WhiteNoise)."
+    help = gettext_lazy("Serve the web application (waitress; static files by WhiteNoise).")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -16,5 +18,8 @@ class Command(BaseCommand):
 
         from genebank.wsgi import application
 
-        self.stdout.write(f"genebank is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+        self.stdout.write(
+            _("genebank is serving on %(url)s  (Ctrl+C to stop)")
+            % {"url": f"http://{host}:{port}/"}
+        )
         serve(application, host=host, port=port, threads=threads, ident="genebank")
