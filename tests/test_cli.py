@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.test_settings import run_python, subprocess_env
 
 GENEBANK = Path(sys.executable).with_name("genebank")
@@ -78,3 +80,20 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     assert journal_mode == "wal"
     assert int(busy_timeout_ms) >= 5000
     assert foreign_keys == "1"
+
+
+def genebank_commands() -> list[str]:
+    from django.core.management import get_commands
+
+    return sorted(name for name, app in get_commands().items() if app.startswith("genebank."))
+
+
+def test_genebank_has_its_own_commands():
+    assert {"serve", "demo"} <= set(genebank_commands())
+
+
+@pytest.mark.parametrize("command", genebank_commands())
+def test_every_genebank_command_explains_itself(tmp_path, command):
+    result = genebank("help", command, env=subprocess_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: genebank {command}")
