@@ -698,3 +698,27 @@ def test_former_country_is_named():
 def test_code_checks_never_raise(text):
     assert all(isinstance(p, Problem) for p in check_wiews_code(text, "INSTCODE"))
     assert all(isinstance(p, Problem) for p in check_country_code(text, "ORIGCTY"))
+
+
+@pytest.mark.parametrize(
+    "text, axis, canonical",
+    [
+        ("4531--s", "lat", "4531--S"),
+        ("762510W", "lon", "0762510W"),
+        ("261060N", "lat", "261100N"),
+        ("10----S", "lat", "10----S"),
+        (" 45 31 -- S ", "lat", "4531--S"),
+        ("", "lat", None),
+        ("3030N", "lat", None),
+    ],
+)
+def test_clean_dms_gives_the_form_to_store(text, axis, canonical):
+    assert checks.clean_dms(text, axis)[0] == canonical
+
+
+@given(st.sampled_from(["lat", "lon"]), st.text(alphabet="0123456789-NSEWnsew "))
+def test_clean_dms_is_stable(axis, text):
+    canonical, _problems = checks.clean_dms(text, axis)
+    if canonical is not None:
+        assert checks.clean_dms(canonical, axis) == (canonical, [])
+        assert parse_dms(canonical, axis)[0] == parse_dms(text, axis)[0]

@@ -255,13 +255,24 @@ def _quantize(value: Decimal) -> Decimal:
 
 def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
     """MCPD LATITUDE (DDMMSSH) or LONGITUDE (DDDMMSSH) as decimal degrees, negative south/west."""
+    value, _canonical, problems = _read_dms(text, axis)
+    return value, problems
+
+
+def clean_dms(text, axis: str) -> tuple[str | None, list[Problem]]:
+    """MCPD LATITUDE or LONGITUDE as it should be stored: '4531--s' -> '4531--S'."""
+    _value, canonical, problems = _read_dms(text, axis)
+    return canonical, problems
+
+
+def _read_dms(text, axis: str) -> tuple[Decimal | None, str | None, list[Problem]]:
     field, _decimal_field, digits, limit, positive, negative = _axis(axis)
     if text is None:
-        return None, []
+        return None, None, []
     given = str(text)
     value = given.strip()
     if not value:
-        return None, []
+        return None, None, []
     problems: list[Problem] = []
 
     if any(c.isspace() for c in value):
@@ -294,7 +305,7 @@ def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
                 "negative": negative,
             }
         problems.append(_error(field, given, message + " " + _dms_example(axis)))
-        return None, problems
+        return None, None, problems
 
     # A leading zero lost by a spreadsheet: one missing digit can only be that zero. Two missing
     # could as well be seconds left out (3030N: 30°30' or 0°30'30"?), so that stays an error.
@@ -317,7 +328,7 @@ def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
                 _("Not a coordinate: %(value)s. ") % {"value": given.strip()} + _dms_example(axis),
             )
         )
-        return None, problems
+        return None, None, problems
     degrees_text, minutes_text, seconds_text = match.groups()
     degrees = int(degrees_text)
     minutes = None if minutes_text == UNKNOWN else int(minutes_text)
@@ -333,12 +344,12 @@ def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
                 ),
             )
         )
-        return None, problems
+        return None, None, problems
     if (minutes or 0) > 60 or (seconds or 0) > 60:
         problems.append(
             _error(field, given, _("Minutes and seconds go from 00 to 59. ") + _dms_example(axis))
         )
-        return None, problems
+        return None, None, problems
     if seconds == 60 or minutes == 60:
         total = degrees * 3600 + (minutes or 0) * 60 + (seconds or 0)
         degrees, rest = divmod(total, 3600)
@@ -367,17 +378,23 @@ def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
                 % {"value": given.strip(), "limit": limit},
             )
         )
-        return None, problems
+        return None, None, problems
     sign = -1 if hemisphere == negative else 1
-    return _quantize(sign * magnitude), problems
+    canonical = (
+        f"{degrees:0{digits}d}"
+        + (UNKNOWN if minutes is None else f"{minutes:02d}")
+        + (UNKNOWN if seconds is None else f"{seconds:02d}")
+        + hemisphere
+    )
+    return _quantize(sign * magnitude), canonical, problems
 
 
 def dms_precision(text, axis: str) -> Decimal | None:
     """How far apart in degrees two points may be that write the same DMS value."""
-    value, problems = parse_dms(text, axis)
-    if value is None:
+    canonical, _problems = clean_dms(text, axis)
+    if canonical is None:
         return None
-    body = "".join(str(text).split())[:-1].rjust(_axis(axis)[2] + 4, "0")
+    body = canonical[:-1]
     if body[-4:-2] == UNKNOWN:
         return Decimal(1)
     if body[-2:] == UNKNOWN:
@@ -489,10 +506,7 @@ def _to_decimal(value, axis: str) -> Decimal | None:
 def _country_label(iso3: str) -> str:
     from genebank.core.countries import country_name
 
-    try:
-        return country_name(iso3)
-    except Exception:  # noqa: BLE001 - a name is only decoration for a message
-        return iso3
+    return country_name(iso3)
 
 
 def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -> list[Problem]:
