@@ -58,6 +58,11 @@ def dms(value: float, width: int, positive: str, negative: str) -> str:
     return f"{degrees:0{width}d}{minutes:02d}{seconds:02d}{hemisphere}"
 
 
+def decimal_text(value: float) -> str:
+    """As an MCPD export writes it: no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def generate(path: Path, rows: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -98,9 +103,9 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                         "COLLCODE": "JOR015",
                         "COLLMISSID": f"JOR-M{i % 50:03d}",
                         "COLLSITE": f"{i % 40} km north of the village",
-                        "DECLATITUDE": str(lat),
+                        "DECLATITUDE": decimal_text(lat),
                         "LATITUDE": dms(lat, 2, "N", "S"),
-                        "DECLONGITUDE": str(lon),
+                        "DECLONGITUDE": decimal_text(lon),
                         "LONGITUDE": dms(lon, 3, "E", "W"),
                         "COORDUNCERT": "100",
                         "COORDDATUM": "WGS84",

@@ -108,6 +108,9 @@ LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
 DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
 ERROR = "error"
 WARNING = "warning"
+CACHE_SIZE = 50_000
+# Fields whose values are nearly all different: caching them would only cost memory.
+UNCACHED = frozenset({"DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE", "OTHERNUMB"})
 # Elevations outside these (metres) are not on Earth's land surface.
 ELEVATION_RANGE = (-500, 9000)
 # Germinate workbooks mark plant/plot rows that belong to an accession in this column.
@@ -494,6 +497,9 @@ class RowReader:
         self.countries = frozenset(countries)
         self.institute = institute
         self.today = today or dt.date.today()
+        # Parsers are pure: a value met before (a genus, a code, a date) is not parsed again.
+        self.cache: dict[tuple[str, str], tuple[str, list[Problem]]] = {}
+        self.taxon_cache: dict[tuple[str, str, str], list[Problem]] = {}
         self.parsers = {
             name: getattr(self, "field_" + name)
             for name in FIELDS
@@ -504,6 +510,7 @@ class RowReader:
         problems: list[Problem] = []
         values = dict.fromkeys(FIELDS, "")
         add = problems.extend
+        cache = self.cache
         for name, text in raw.items():
             if not text:
                 continue
@@ -520,7 +527,15 @@ class RowReader:
             if parser is None:
                 value = text
             else:
-                value, found = parser(text)
+                key = (name, text)
+                cached = cache.get(key)
+                if cached is None:
+                    cached = parser(text)
+                    if name not in UNCACHED:
+                        if len(cache) > CACHE_SIZE:
+                            cache.clear()
+                        cache[key] = cached
+                value, found = cached
                 if found:
                     add(found)
             limit = MAX_LENGTH.get(name)
@@ -566,8 +581,16 @@ class RowReader:
             )
             problems.extend(Problem(p.field, str(p.value), p.message, p.severity) for p in found)
         if values["GENUS"]:
-            found = check_taxon(values["GENUS"], values["SPECIES"], values["SUBTAXA"])
-            problems.extend(Problem(p.field, str(p.value), p.message, p.severity) for p in found)
+            key = (values["GENUS"], values["SPECIES"], values["SUBTAXA"])
+            found = self.taxon_cache.get(key)
+            if found is None:
+                found = [
+                    Problem(p.field, str(p.value), p.message, p.severity) for p in check_taxon(*key)
+                ]
+                if len(self.taxon_cache) > CACHE_SIZE:
+                    self.taxon_cache.clear()
+                self.taxon_cache[key] = found
+            problems.extend(found)
         if values["COLLDATE"] and values["ACQDATE"]:
             collected_earliest = date_bounds(values["COLLDATE"])[0]
             acquired_latest = date_bounds(values["ACQDATE"])[1]
