@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("genebank.core.urls")),
     path("accessions/", include("genebank.accessions.urls")),
+    path("exchange/", include("genebank.exchange.urls")),
 ]
 
 handler403 = "genebank.core.views.permission_denied"

@@ -974,3 +974,124 @@ def export_mcpd(
                 writer.writerow(values)
                 count += 1
     return ExportResult(path, format, count)
+
+
+# --- import sessions (the web import flow) --------------------------------------------------------
+
+
+def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None):
+    """Keep the upload, read its header and map every column it can to an MCPD field."""
+    from genebank.exchange.mcpd import FIELD_SET
+    from genebank.exchange.models import ImportSession
+    from genebank.exchange.readers import normalise_header
+
+    with transaction.atomic():
+        session = ImportSession(
+            user=user,
+            institute=institute,
+            original_name=Path(uploaded_file.name).name[:255],
+            sheet=sheet,
+        )
+        session.file.save(session.original_name, uploaded_file, save=False)
+        try:
+            table = read_table(session.file.path, sheet=sheet or None)
+        except Exception:
+            session.file.delete(save=False)
+            raise
+        session.columns = [c for c in table.columns]
+        session.column_map = {
+            column: (normalise_header(column) if normalise_header(column) in FIELD_SET else "")
+            for column in session.columns
+            if column
+        }
+        if table.sheet:
+            session.sheet = table.sheet
+        session.save()
+    return session
+
+
+def session_mapping(session) -> Mapping:
+    mapped = {column: field for column, field in session.column_map.items() if field}
+    return Mapping(
+        columns=mapped,
+        ignore=[column for column, field in session.column_map.items() if not field],
+        sheet=session.sheet or None,
+    )
+
+
+def _run_session(session, *, user, dry_run: bool, skip_invalid: bool = False, update: bool = False):
+    from genebank.exchange.models import ImportProblem
+
+    pending: list[ImportProblem] = []
+
+    def keep(problem: Problem) -> None:
+        pending.append(
+            ImportProblem(
+                session=session,
+                row=problem.row,
+                accenumb=problem.accenumb[:200],
+                field=problem.field[:100],
+                value=problem.value,
+                severity=problem.severity,
+                message=problem.message,
+            )
+        )
+        if len(pending) >= BATCH:
+            ImportProblem.objects.bulk_create(pending)
+            pending.clear()
+
+    session.problems.all().delete()
+    result = import_mcpd(
+        session.file.path,
+        user=user,
+        sheet=session.sheet or None,
+        institute=session.institute.code if session.institute else None,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        update=update,
+        mapping=session_mapping(session),
+        on_problem=keep,
+    )
+    ImportProblem.objects.bulk_create(pending)
+    for name in (
+        "rows",
+        "rejected",
+        "created",
+        "updated",
+        "unchanged",
+        "left_out",
+        "errors",
+        "warnings",
+    ):
+        setattr(session, name, getattr(result, name))
+    session.written = result.written
+    session.status = session.Status.IMPORTED if result.written else session.Status.VALIDATED
+    session.save()
+    return result
+
+
+def validate_import_session(session, column_map: dict[str, str] | None = None) -> ImportResult:
+    """Check every row with the (edited) column mapping; store every problem. Writes no accession."""
+    from genebank.exchange.mcpd import FIELD_SET
+
+    if session.status == session.Status.IMPORTED:
+        raise ValueError(_("This file has already been imported."))
+    with transaction.atomic():
+        if column_map is not None:
+            session.column_map = {
+                column: (field if field in FIELD_SET else "")
+                for column, field in column_map.items()
+            }
+        return _run_session(session, user=session.user, dry_run=True)
+
+
+def commit_import_session(
+    session, user, *, skip_invalid: bool, update: bool = False
+) -> ImportResult:
+    """Import the session's file: all rows, or (skip_invalid) the valid ones, in one transaction."""
+    if session.status == session.Status.IMPORTED:
+        raise ValueError(_("This file has already been imported."))
+    with transaction.atomic():
+        return _run_session(
+            session, user=user, dry_run=False, skip_invalid=skip_invalid, update=update
+        )

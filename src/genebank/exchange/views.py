@@ -1,0 +1,167 @@
+"""Import pages: upload a passport file, map its columns, see every problem, then import."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from genebank.core import permissions
+from genebank.exchange import services
+from genebank.exchange.forms import UploadForm
+from genebank.exchange.mcpd import FIELDS
+from genebank.exchange.models import ImportSession
+from genebank.exchange.readers import ReadError
+
+PAGE_SIZE = 50
+
+
+def _require_importer(user) -> None:
+    if not permissions.can(user, permissions.REGISTER):
+        raise PermissionDenied(_("Your role does not allow importing accessions."))
+
+
+def _session(request, pk: int) -> ImportSession:
+    _require_importer(request.user)
+    sessions = ImportSession.objects.select_related("institute")
+    if not request.user.is_superuser:
+        sessions = sessions.filter(user=request.user)
+    return get_object_or_404(sessions, pk=pk)
+
+
+def import_start(request):
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.start_import_session(
+                request.user,
+                form.cleaned_data["file"],
+                sheet=form.cleaned_data["sheet"],
+                institute=form.cleaned_data["institute"],
+            )
+        except ReadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("exchange:import_columns", session.pk)
+    sessions = ImportSession.objects.select_related("institute")
+    if not request.user.is_superuser:
+        sessions = sessions.filter(user=request.user)
+    return render(request, "exchange/import_start.html", {"form": form, "sessions": sessions[:20]})
+
+
+def import_columns(request, pk: int):
+    session = _session(request, pk)
+    if session.status == ImportSession.Status.IMPORTED:
+        return redirect("exchange:import_preview", session.pk)
+    columns = [c for c in session.columns if c]
+    if request.method == "POST":
+        column_map = {
+            column: request.POST.get(f"column-{index}", "") for index, column in enumerate(columns)
+        }
+        try:
+            services.validate_import_session(session, column_map)
+        except ReadError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("exchange:import_preview", session.pk)
+    rows = [
+        (index, column, session.column_map.get(column, "")) for index, column in enumerate(columns)
+    ]
+    return render(
+        request,
+        "exchange/import_columns.html",
+        {"session": session, "rows": rows, "fields": FIELDS},
+    )
+
+
+def import_preview(request, pk: int):
+    session = _session(request, pk)
+    if session.status == ImportSession.Status.UPLOADED:
+        return redirect("exchange:import_columns", session.pk)
+    problems = session.problems.all()
+    severity = request.GET.get("severity", "")
+    field = request.GET.get("field", "")
+    if severity in ("error", "warning"):
+        problems = problems.filter(severity=severity)
+    if field:
+        problems = problems.filter(field=field)
+    fields = (
+        session.problems.values("field").annotate(count=Count("pk")).order_by("-count", "field")
+    )
+    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "exchange/import_preview.html",
+        {
+            "session": session,
+            "page": page,
+            "fields": fields,
+            "severity": severity,
+            "field": field,
+            "query_string": params.urlencode(),
+            "importable": session.rows - session.rejected - session.unchanged,
+        },
+    )
+
+
+def import_problems_csv(request, pk: int):
+    session = _session(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = session.original_name.rsplit(".", 1)[0]
+    response["Content-Disposition"] = f'attachment; filename="{name}-problems.csv"'
+    writer = csv.writer(response)
+    writer.writerow(services.ERRORS_CSV_COLUMNS)
+    for problem in session.problems.order_by("row", "pk").iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                problem.row or "",
+                problem.accenumb,
+                problem.field,
+                problem.value,
+                problem.severity,
+                problem.message,
+            ]
+        )
+    return response
+
+
+@require_POST
+def import_commit(request, pk: int):
+    session = _session(request, pk)
+    skip_invalid = request.POST.get("rows") == "valid"
+    update = request.POST.get("update") == "1"
+    try:
+        result = services.commit_import_session(
+            session, request.user, skip_invalid=skip_invalid, update=update
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    except ReadError as exc:
+        messages.error(request, str(exc))
+    else:
+        if result.written:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "rejected": result.rejected,
+                },
+            )
+        else:
+            messages.error(request, _("Nothing was written: some rows have errors."))
+    return redirect("exchange:import_preview", session.pk)

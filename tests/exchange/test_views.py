@@ -1,0 +1,132 @@
+"""The web import flow: upload, columns mapped automatically and editable, every problem, commit."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from genebank.accessions.models import Accession
+from genebank.exchange.models import ImportSession
+from tests.exchange.conftest import mcpd_row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, path, **data):
+    with open(path, "rb") as fh:
+        content = fh.read()
+    return client.post(
+        reverse("exchange:import_start"),
+        {"file": SimpleUploadedFile(path.name, content), **data},
+    )
+
+
+def test_viewers_may_not_import(client_for, viewer):
+    client = client_for(viewer)
+    assert client.get(reverse("exchange:import_start")).status_code == 403
+
+
+def test_upload_map_check_and_import_valid_rows(client_for, curator, genebank, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    assert client.get(reverse("exchange:import_start")).status_code == 200
+    rows = [
+        {"Number": "JO-000001", "genus": "Triticum", "SAMPSTAT": "300", "Colour": "red"},
+        {"Number": "JO-000002", "genus": "Lens", "SAMPSTAT": "301", "Colour": "red"},
+        {"Number": "JO-000003", "genus": "Cicer", "SAMPSTAT": "", "Colour": ""},
+    ]
+    path = write_csv(
+        tmp_path / "passport.csv", rows, columns=["Number", "genus", "SAMPSTAT", "Colour"]
+    )
+    response = upload(client, path, institute=genebank.pk)
+    session = ImportSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("exchange:import_columns", args=[session.pk])
+    # MCPD names are recognised whatever their case; the rest waits for the user.
+    assert session.column_map == {
+        "Number": "",
+        "genus": "GENUS",
+        "SAMPSTAT": "SAMPSTAT",
+        "Colour": "",
+    }
+    page = client.get(reverse("exchange:import_columns", args=[session.pk]))
+    assert 'name="column-0"' in page.content.decode()
+
+    response = client.post(
+        reverse("exchange:import_columns", args=[session.pk]),
+        {"column-0": "ACCENUMB", "column-1": "GENUS", "column-2": "SAMPSTAT", "column-3": ""},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.rows, session.rejected, session.errors) == (
+        "validated",
+        3,
+        1,
+        1,
+    )
+    assert Accession.objects.count() == 0
+    preview = client.get(reverse("exchange:import_preview", args=[session.pk]))
+    html = preview.content.decode()
+    assert "Import the 2 valid rows" in html and "SAMPSTAT" in html and "301" in html
+    errors_only = client.get(
+        reverse("exchange:import_preview", args=[session.pk]), {"severity": "error"}
+    )
+    assert [(p.row, p.field) for p in errors_only.context["page"]] == [(3, "SAMPSTAT")]
+
+    report = client.get(reverse("exchange:import_problems_csv", args=[session.pk]))
+    lines = report.content.decode().splitlines()
+    assert lines[0] == "row,ACCENUMB,field,value,severity,message"
+    assert any(line.startswith("3,JO-000002,SAMPSTAT,301,error,") for line in lines)
+
+    response = client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "valid"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.written and session.created == 2
+    assert sorted(Accession.objects.values_list("number", flat=True)) == ["JO-000001", "JO-000003"]
+    assert {a.institute for a in Accession.objects.all()} == {genebank}
+    history = Accession.objects.get(number="JO-000001").history.get()
+    assert history.history_user == curator
+    assert history.history_change_reason == "MCPD import passport.csv"
+    # An imported session cannot be imported twice.
+    client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "all"})
+    assert Accession.objects.count() == 2
+
+
+def test_all_rows_or_nothing(client_for, curator, genebank, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    path = write_csv(
+        tmp_path / "p.csv", [mcpd_row(ACCENUMB="A1"), mcpd_row(ACCENUMB="A2", ORIGCTY="XXX")]
+    )
+    upload(client, path, institute=genebank.pk)
+    session = ImportSession.objects.get()
+    client.post(
+        reverse("exchange:import_columns", args=[session.pk]),
+        {f"column-{i}": c for i, c in enumerate(session.columns)},
+    )
+    client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "all"})
+    session.refresh_from_db()
+    assert not session.written and Accession.objects.count() == 0
+
+
+def test_an_unreadable_file_is_reported_on_the_form(
+    client_for, curator, genebank, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    response = upload(client, path, institute=genebank.pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not ImportSession.objects.exists()
+
+
+def test_sessions_belong_to_their_user(
+    client_for, curator, technician, genebank, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(tmp_path / "p.csv", [mcpd_row()])
+    upload(client_for(curator), path, institute=genebank.pk)
+    session = ImportSession.objects.get()
+    other = client_for(technician)
+    assert other.get(reverse("exchange:import_columns", args=[session.pk])).status_code == 404
