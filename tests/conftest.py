@@ -1,9 +1,17 @@
 """Shared fixtures: a holding genebank and one persona per role (alice the curator, ...)."""
 
 import pytest
+from django.utils import translation
 
 from genebank.core.models import Role
 from tests.factories import InstituteFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in French or Arabic leaves its language active in the thread: reset it after."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

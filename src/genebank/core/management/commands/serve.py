@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Serve the web application (waitress; static files by WhiteNoise).")
+    # A plain string: argparse cannot format a lazy translation (genebank help serve).
+    help = "Serve the web application (waitress; static files by WhiteNoise)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
