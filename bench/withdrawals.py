@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -138,6 +139,7 @@ def check_ledger(lot_ids: list[int]) -> list[str]:
         .annotate(m=Min("balance_after"))
         .values_list("lot_id", "m")
     )
+    sums = {pk: Decimal(total).quantize(Decimal("0.001")) for pk, total in sums.items()}
     for lot in SeedLot.objects.filter(pk__in=lot_ids):
         if lot.quantity < 0 or lowest[lot.pk] < 0:
             problems.append(f"{lot.number} went below zero")

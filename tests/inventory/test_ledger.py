@@ -317,3 +317,13 @@ def test_the_database_refuses_malformed_transactions(lot, technician, fields):
             user=technician,
             **fields,
         ).save()
+
+
+def test_the_ledger_sum_is_exact_for_weighed_lots(accession, technician):
+    # SQLite adds decimals as binary floats: 0.1 + 0.2 must still be exactly 0.3.
+    lot = services.receive(accession, "0.1", "g", "active", technician)
+    services.adjust(lot, "0.2", "g", "second bag found", technician)
+    services.withdraw(lot, "0.3", "g", "research", technician)
+    lot.refresh_from_db()
+    assert ledger_sum(lot) == lot.quantity == 0
+    assert lot.status == Status.DEPLETED

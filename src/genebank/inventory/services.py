@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from genebank.accessions.models import Accession, Acquisition
@@ -31,6 +31,7 @@ from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW
 from genebank.inventory.units import Unit, convert, parse_quantity
 
 Kind = LotTransaction.Kind
+QUANTITY_PLACES = Decimal("0.001")
 Status = SeedLot.Status
 
 # Places that hold lots; sites and buildings only hold other places.
@@ -698,9 +699,10 @@ def update_lot_details(lot: SeedLot, user, reason: str, **fields) -> SeedLot:
 
 def ledger_sum(lot: SeedLot) -> Decimal:
     """The sum of a lot's transactions; always equal to its cached quantity."""
-    from django.db.models import Sum
-
-    return lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
+    total = lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
+    # SQLite keeps decimals as binary floats and SUM() adds them as such (0.1 + 0.2 ...); every
+    # amount is whole milligrams or seeds, so rounding to the field's places gives the exact sum.
+    return Decimal(total).quantize(QUANTITY_PLACES)
 
 
 __all__ = [
