@@ -163,3 +163,20 @@ def test_reserve_levels_default_to_the_fao_sample_sizes(db):
     maize.regeneration_threshold = 4000
     maize.save()
     assert ReserveLevel.for_crop(maize.crop).regeneration_threshold == 4000
+
+
+def test_the_tree_keeps_the_shape_of_a_genebank(storage, curator, genebank):
+    def place(name, kind, parent=None):
+        return services.create_location(
+            institute=genebank, name=name, code=name, kind=kind, user=curator, parent=parent
+        )
+
+    with pytest.raises(ValidationError) as err:
+        place("Loose box", Kind.BOX)  # a box at the top level
+    assert err.value.code == "nesting"
+    with pytest.raises(ValidationError):
+        place("Room in a box", Kind.ROOM, storage["box"])
+    with pytest.raises(ValidationError):
+        services.move_location(storage["box"], storage["site"], curator, "a box on the lawn")
+    freezer = place("Freezer 2", Kind.FREEZER, storage["base_room"])
+    assert place("Pos 1", Kind.POSITION, freezer).path == "HQ/Cold room 1/Freezer 2/Pos 1"

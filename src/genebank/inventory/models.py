@@ -470,3 +470,186 @@ class LotTransaction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(gettext("Lot transactions are never deleted: add a correction."))
+
+
+class ProcessingStep(models.Model):
+    """One dated step of a new lot's way from arrival to the cold room, and who did it."""
+
+    class Step(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CLEANED = "cleaned", _("Cleaned")
+        DRIED = "dried", _("Dried")
+        MOISTURE_TESTED = "moisture_tested", _("Moisture tested")
+        PACKED = "packed", _("Packed")
+        STORED = "stored", _("Stored")
+
+    lot = models.ForeignKey(
+        SeedLot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="processing_steps"
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    date = models.DateField(_("date"))
+    # Drying: the room's conditions and how long the seed stayed there.
+    drying_start = models.DateField(_("drying started"), null=True, blank=True)
+    drying_end = models.DateField(_("drying ended"), null=True, blank=True)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    humidity = models.DecimalField(
+        _("relative humidity (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    within_standard = models.BooleanField(
+        _("within the standard"),
+        null=True,
+        blank=True,
+        help_text=_("Drying conditions inside the FAO standard (5-20 °C, 10-25 % RH)."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["lot", "date", "pk"]
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "step"], name="processing_step_once"),
+            models.CheckConstraint(
+                condition=Q(drying_end__isnull=True)
+                | Q(drying_start__isnull=True)
+                | Q(drying_end__gte=models.F("drying_start")),
+                name="drying_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} {self.get_step_display()} {self.date}"
+
+
+class Stocktake(models.Model):
+    """A count of the lots in one storage location (and the places inside it)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Counting")
+        RECONCILED = "reconciled", _("Reconciled")
+
+    location = models.ForeignKey(
+        StorageLocation,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        related_name="stocktakes",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reconciled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reconciled_at = models.DateTimeField(_("reconciled"), null=True, blank=True)
+    reason = models.TextField(_("reason for the adjustments"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+
+    def __str__(self) -> str:
+        return f"{self.location} {self.started_at:%Y-%m-%d}"
+
+
+class StocktakeCount(models.Model):
+    """What was found of one lot: the count, and what the ledger said at that moment."""
+
+    stocktake = models.ForeignKey(
+        Stocktake, verbose_name=_("stocktake"), on_delete=models.CASCADE, related_name="counts"
+    )
+    lot = models.ForeignKey(
+        SeedLot, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="stocktake_counts"
+    )
+    counted = models.DecimalField(_("counted (lot unit)"), max_digits=14, decimal_places=3)
+    expected = models.DecimalField(
+        _("expected (ledger at the count)"), max_digits=14, decimal_places=3
+    )
+    found_at = models.ForeignKey(
+        StorageLocation,
+        verbose_name=_("found at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    counted_at = models.DateTimeField(_("counted"), default=timezone.now)
+    adjustment = models.OneToOneField(
+        LotTransaction,
+        verbose_name=_("adjustment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stocktake_count",
+    )
+
+    class Meta:
+        ordering = ["counted_at", "pk"]
+        verbose_name = _("stocktake count")
+        verbose_name_plural = _("stocktake counts")
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "lot"], name="one_count_per_lot"),
+            models.CheckConstraint(condition=Q(counted__gte=0), name="count_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot}: {self.counted}"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.expected
+
+
+class EnvironmentReading(models.Model):
+    """A data-logger reading of temperature and relative humidity in a storage unit."""
+
+    location = models.ForeignKey(
+        StorageLocation,
+        verbose_name=_("location"),
+        on_delete=models.CASCADE,
+        related_name="readings",
+    )
+    taken_at = models.DateTimeField(_("taken at"), db_index=True)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    humidity = models.DecimalField(
+        _("relative humidity (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["location", "taken_at"]
+        verbose_name = _("environment reading")
+        verbose_name_plural = _("environment readings")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "taken_at"], name="one_reading_per_moment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} {self.taken_at:%Y-%m-%d %H:%M}"

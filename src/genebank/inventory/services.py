@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from genebank.accessions.models import Accession, Acquisition
@@ -24,10 +25,12 @@ from genebank.inventory.models import (
     PATH_SEPARATOR,
     CollectionKind,
     LotTransaction,
+    ProcessingStep,
     SeedLot,
     StorageLocation,
 )
 from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
+from genebank.inventory.standards import DAYS_TO_DRYING, DAYS_TO_STORAGE, drying_within_standard
 from genebank.inventory.units import Unit, convert, parse_quantity
 
 Kind = LotTransaction.Kind
@@ -41,6 +44,19 @@ LOT_HOLDING_KINDS = {
     StorageLocation.Kind.SHELF,
     StorageLocation.Kind.BOX,
     StorageLocation.Kind.POSITION,
+}
+
+# What may stand inside what (None: at the top of the tree). Keeps the tree the shape of a
+# genebank: site > building > cold room or freezer > shelf or rack > box > position.
+_L = StorageLocation.Kind
+ALLOWED_PARENTS = {
+    _L.SITE: {None},
+    _L.BUILDING: {None, _L.SITE},
+    _L.ROOM: {_L.SITE, _L.BUILDING},
+    _L.FREEZER: {_L.SITE, _L.BUILDING, _L.ROOM},
+    _L.SHELF: {_L.ROOM, _L.FREEZER},
+    _L.BOX: {_L.ROOM, _L.FREEZER, _L.SHELF},
+    _L.POSITION: {_L.FREEZER, _L.SHELF, _L.BOX},
 }
 
 LOT_DETAIL_FIELDS = {
@@ -67,6 +83,20 @@ def _check_name(name: str) -> str:
             code="name",
         )
     return name
+
+
+def _check_nesting(kind: str, parent: StorageLocation | None) -> None:
+    if kind not in ALLOWED_PARENTS:
+        raise ValidationError(
+            _("Unknown kind of storage location %(kind)s.") % {"kind": kind}, code="kind"
+        )
+    if (parent.kind if parent is not None else None) not in ALLOWED_PARENTS[kind]:
+        where = parent.get_kind_display().lower() if parent is not None else _("the top level")
+        raise ValidationError(
+            _("A %(kind)s cannot stand in %(where)s.")
+            % {"kind": StorageLocation.Kind(kind).label.lower(), "where": where},
+            code="nesting",
+        )
 
 
 def _check_path_free(path: str, exclude_pk: int | None = None) -> None:
@@ -99,6 +129,7 @@ def create_location(
     """Add a place to the storage tree."""
     require(user, MANAGE_STORAGE, institute)
     name = _check_name(name)
+    _check_nesting(kind, parent)
     if parent is not None and parent.institute_id != institute.pk:
         raise ValidationError(
             _("%(parent)s belongs to another institute.") % {"parent": parent}, code="institute"
@@ -154,6 +185,7 @@ def move_location(
                 _("%(parent)s belongs to another institute.") % {"parent": new_parent.path},
                 code="institute",
             )
+    _check_nesting(location.kind, new_parent)
     old_path = location.path
     location.parent = new_parent
     new_path = location.computed_path()
@@ -436,6 +468,10 @@ def receive(
         lot.location = _check_location_accepts(location, lot)
         lot.save(update_fields=["location"])
     _post(lot, Kind.RECEIPT, entered, entered, unit, user, note=note)
+    if lot.status == Status.PROCESSING or (quarantined and status == Status.PROCESSING):
+        ProcessingStep.objects.create(
+            lot=lot, step=ProcessingStep.Step.RECEIVED, date=_today(), user=user
+        )
     return lot
 
 
@@ -695,6 +731,140 @@ def update_lot_details(lot: SeedLot, user, reason: str, **fields) -> SeedLot:
     for name in fields:
         setattr(lot, name, getattr(locked, name))
     return locked
+
+
+# --- seed processing ---------------------------------------------------------------------------
+
+STEP_ORDER = list(ProcessingStep.Step.values)
+
+
+def _today():
+    return timezone.localdate()
+
+
+@transaction.atomic
+def record_processing_step(
+    lot: SeedLot,
+    step: str,
+    user,
+    *,
+    date=None,
+    drying_start=None,
+    drying_end=None,
+    temperature=None,
+    humidity=None,
+    moisture_content=None,
+    moisture_method: str = "",
+    container: str = "",
+    location: StorageLocation | None = None,
+    notes: str = "",
+) -> ProcessingStep:
+    """Record the next step of a new lot: received, cleaned, dried, moisture tested, packed, stored.
+
+    Steps go forward (a step may be skipped, never recorded twice or out of order). Drying records
+    its dates and conditions, checked against FAO standard 4.2.1; the moisture test sets the lot's
+    moisture content; packing its container; storing puts it in its place and makes it available
+    (a lot in quarantine stays in quarantine).
+    """
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute_id)
+    if locked.status not in (Status.PROCESSING, Status.QUARANTINE):
+        raise ValidationError(
+            _("Lot %(lot)s is not in processing.") % {"lot": locked.number}, code="not_processing"
+        )
+    if step not in STEP_ORDER:
+        raise ValidationError(_("Unknown processing step %(step)s.") % {"step": step}, code="step")
+    date = date or _today()
+    if date > _today():
+        raise ValidationError(_("A processing step cannot be dated in the future."), code="date")
+    previous = locked.processing_steps.order_by("-pk").first()
+    if previous is not None:
+        if STEP_ORDER.index(step) <= STEP_ORDER.index(previous.step):
+            raise ValidationError(
+                _("Lot %(lot)s is already %(previous)s: %(step)s cannot come now.")
+                % {
+                    "lot": locked.number,
+                    "previous": previous.get_step_display().lower(),
+                    "step": ProcessingStep.Step(step).label.lower(),
+                },
+                code="order",
+            )
+        if date < previous.date:
+            raise ValidationError(
+                _("This step cannot be dated before the previous one (%(date)s).")
+                % {"date": previous.date},
+                code="date",
+            )
+    record = ProcessingStep(
+        lot=locked, step=step, date=date, user=user, notes=notes, temperature=temperature,
+        humidity=humidity,
+    )  # fmt: skip
+    changed: list[str] = []
+    Step = ProcessingStep.Step
+    if step == Step.DRIED:
+        if drying_start is None or drying_end is None:
+            raise ValidationError(_("Give the dates drying started and ended."), code="drying")
+        if drying_end < drying_start or drying_end > date:
+            raise ValidationError(
+                _("Drying must end after it starts, and by the date of this step."), code="drying"
+            )
+        record.drying_start, record.drying_end = drying_start, drying_end
+        record.within_standard = drying_within_standard(temperature, humidity)
+    elif step == Step.MOISTURE_TESTED:
+        if moisture_content is None:
+            raise ValidationError(_("Give the moisture content measured."), code="moisture")
+        locked.moisture_content = moisture_content
+        locked.moisture_date = date
+        locked.moisture_method = moisture_method
+        changed += ["moisture_content", "moisture_date", "moisture_method"]
+    elif step == Step.PACKED:
+        if not container:
+            raise ValidationError(
+                _("Say which container the seed was packed in."), code="container"
+            )
+        locked.container = container
+        changed.append("container")
+    elif step == Step.STORED:
+        if location is None:
+            raise ValidationError(_("Say where the lot is stored."), code="location")
+        locked.location = _check_location_accepts(location, locked)
+        changed.append("location")
+        if locked.status == Status.PROCESSING:
+            locked.status = Status.AVAILABLE
+            changed.append("status")
+    record.full_clean(exclude=["lot", "user"])
+    if changed:
+        locked.full_clean(exclude=["institute", "accession", "number", "sequence", "parent"])
+        locked._history_user = user
+        locked._change_reason = record.get_step_display()
+        locked.save(update_fields=[*changed, "updated_at"])
+    record.save()
+    _sync(lot, locked)
+    return record
+
+
+def processing_overdue(today=None) -> list[tuple[SeedLot, str]]:
+    """Lots in processing past the standard: not drying DAYS_TO_DRYING days after receipt, or not
+    stored DAYS_TO_STORAGE days after it. Each with a sentence saying why."""
+    today = today or _today()
+    overdue = []
+    lots = SeedLot.objects.filter(
+        status__in=[Status.PROCESSING, Status.QUARANTINE]
+    ).prefetch_related("processing_steps")
+    for lot in lots:
+        steps = {s.step: s for s in lot.processing_steps.all()}
+        received = steps.get(ProcessingStep.Step.RECEIVED)
+        if received is None or ProcessingStep.Step.STORED in steps:
+            continue
+        waited = (today - received.date).days
+        dried = steps.get(ProcessingStep.Step.DRIED)
+        if dried is None and waited > DAYS_TO_DRYING:
+            overdue.append(
+                (lot, _("not in the drying room %(days)s days after receipt") % {"days": waited})
+            )
+        elif waited > DAYS_TO_STORAGE:
+            overdue.append((lot, _("not stored %(days)s days after receipt") % {"days": waited}))
+    return overdue
 
 
 def ledger_sum(lot: SeedLot) -> Decimal:

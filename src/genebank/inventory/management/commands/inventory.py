@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from genebank.accessions.models import Accession
 from genebank.core.models import Institute
@@ -47,7 +46,10 @@ def _message(error: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Seed lots: receive, withdraw, adjust, move and show (with their ledger).")
+    @property
+    def help(self) -> str:
+        # argparse needs a real string, translated when the command runs (not a lazy proxy).
+        return _("Seed lots: receive, withdraw, adjust, move and show (with their ledger).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
