@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,8 @@ from genebank.inventory.models import (
     LotTransaction,
     ProcessingStep,
     SeedLot,
+    Stocktake,
+    StocktakeCount,
     StorageLocation,
 )
 from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
@@ -865,6 +867,142 @@ def processing_overdue(today=None) -> list[tuple[SeedLot, str]]:
         elif waited > DAYS_TO_STORAGE:
             overdue.append((lot, _("not stored %(days)s days after receipt") % {"days": waited}))
     return overdue
+
+
+# --- stocktake -----------------------------------------------------------------------------------
+
+
+def lots_in(location: StorageLocation):
+    """Lots that should be found in this place or any place inside it."""
+    return SeedLot.objects.filter(
+        Q(location=location) | Q(location__path__startswith=location.path + PATH_SEPARATOR)
+    ).exclude(status__in=SeedLot.GONE)
+
+
+@transaction.atomic
+def start_stocktake(location: StorageLocation, user) -> Stocktake:
+    """Open a count of a storage location and everything inside it."""
+    location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+    require(user, MANAGE_LOTS, location.institute_id)
+    if Stocktake.objects.filter(location=location, status=Stocktake.Status.OPEN).exists():
+        raise ValidationError(
+            _("A count of %(location)s is already open.") % {"location": location.path},
+            code="open",
+        )
+    stocktake = Stocktake(location=location, started_by=user)
+    stocktake._history_user = user
+    stocktake.save()
+    return stocktake
+
+
+@transaction.atomic
+def record_count(
+    stocktake: Stocktake,
+    lot: SeedLot,
+    quantity,
+    unit: str,
+    user,
+    found_at: StorageLocation | None = None,
+) -> StocktakeCount:
+    """What was found of a lot (scanned, then counted or weighed). A recount replaces the count.
+
+    The ledger's quantity at this moment is kept beside the count, so withdrawals made between the
+    count and the reconciliation are not mistaken for a difference.
+    """
+    stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+    if stocktake.status != Stocktake.Status.OPEN:
+        raise ValidationError(_("This stocktake has been reconciled."), code="closed")
+    locked = _lock(lot)
+    require(user, MANAGE_LOTS, locked.institute_id)
+    if locked.institute_id != stocktake.location.institute_id:
+        raise ValidationError(
+            _("Lot %(lot)s belongs to another institute.") % {"lot": locked.number},
+            code="institute",
+        )
+    try:
+        nothing = Decimal(str(quantity).strip()) == 0
+    except InvalidOperation:
+        nothing = False  # parse_quantity below says what is wrong
+    if nothing:  # an empty container is a count too
+        parse_quantity(1, unit)  # still refuses an unknown unit
+        counted = Decimal(0)
+    else:
+        _entered, counted = _in_lot_unit(locked, quantity, unit)
+    count, _created = StocktakeCount.objects.update_or_create(
+        stocktake=stocktake,
+        lot=locked,
+        defaults={
+            "counted": counted,
+            "expected": locked.quantity,
+            "found_at": found_at or stocktake.location,
+            "counted_by": user,
+            "counted_at": timezone.now(),
+        },
+    )
+    return count
+
+
+@transaction.atomic
+def reconcile_stocktake(
+    stocktake: Stocktake, user, reason: str, missing_as_zero: bool = False
+) -> dict:
+    """Turn the differences of a count into adjustment transactions, and close it.
+
+    Every counted lot gets its "last counted" date. Lots expected here but not counted are listed
+    as missing, and adjusted to zero only when missing_as_zero is given. Lots found somewhere other
+    than their recorded place are listed as misplaced (move them with move_lot).
+    Returns {"adjusted": [...], "missing": [...], "misplaced": [...], "unchanged": n}.
+    """
+    stocktake = (
+        Stocktake.objects.select_for_update().select_related("location").get(pk=stocktake.pk)
+    )
+    require(user, MANAGE_LOTS, stocktake.location.institute_id)
+    if stocktake.status != Stocktake.Status.OPEN:
+        raise ValidationError(_("This stocktake has been reconciled."), code="closed")
+    counts = list(stocktake.counts.select_related("found_at"))
+    differences = [c for c in counts if c.counted != c.expected]
+    missing = list(lots_in(stocktake.location).exclude(pk__in=[c.lot_id for c in counts]))
+    if (differences or (missing and missing_as_zero)) and not (reason or "").strip():
+        raise ValidationError(_("Say why the counted quantities differ."), code="reason")
+    text = _("Stocktake of %(location)s: %(reason)s") % {
+        "location": stocktake.location.path,
+        "reason": (reason or "").strip(),
+    }
+    result = {"adjusted": [], "missing": [], "misplaced": [], "unchanged": 0}
+    locked = _lock_many([c.lot for c in counts] + (missing if missing_as_zero else []))
+    for count in counts:
+        lot = locked[count.lot_id]
+        change = count.counted - count.expected
+        if change:
+            if lot.quantity + change < 0:
+                raise ValidationError(
+                    _("Lot %(lot)s: seed taken since it was counted leaves too little for the "
+                      "count. Count it again.") % {"lot": lot.number},
+                    code="recount",
+                )  # fmt: skip
+            count.adjustment = _post(
+                lot, Kind.ADJUSTMENT, change, abs(change), lot.unit, user, reason_text=text
+            )
+            count.save(update_fields=["adjustment"])
+            result["adjusted"].append((lot, change))
+        else:
+            result["unchanged"] += 1
+        if count.found_at_id and lot.location_id != count.found_at_id:
+            result["misplaced"].append((lot, count.found_at))
+        SeedLot.objects.filter(pk=lot.pk).update(last_counted_at=count.counted_at)
+    for lot in missing:
+        if missing_as_zero and locked[lot.pk].quantity > 0:
+            held = locked[lot.pk]
+            _post(held, Kind.ADJUSTMENT, -held.quantity, held.quantity, held.unit, user,
+                  reason_text=text)  # fmt: skip
+        result["missing"].append(lot)
+    stocktake.status = Stocktake.Status.RECONCILED
+    stocktake.reconciled_by = user
+    stocktake.reconciled_at = timezone.now()
+    stocktake.reason = (reason or "").strip()
+    stocktake._history_user = user
+    stocktake.save()
+    return result
 
 
 def ledger_sum(lot: SeedLot) -> Decimal:
