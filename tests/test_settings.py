@@ -149,3 +149,31 @@ def test_a_given_secret_key_wins_and_nothing_is_written(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "k" * 60
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_database_url_without_a_database_name_is_refused(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ, GENEBANK_DATA_DIR=str(tmp_path), GENEBANK_DATABASE_URL="postgres://u@h:5432/"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import genebank.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "names no database" in result.stderr
+
+
+def test_secret_key_file_is_private(tmp_path):
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    env = dict(os.environ, GENEBANK_DATA_DIR=str(tmp_path))
+    env.pop("GENEBANK_SECRET_KEY", None)
+    subprocess.run([sys.executable, "-c", "import genebank.settings"], env=env, check=True)
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600

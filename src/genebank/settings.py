@@ -41,8 +41,10 @@ def _secret_key() -> str:
     # Generated once per data dir and kept there, so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created readable by its owner only, from the first byte.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -117,6 +119,8 @@ def _database() -> dict:
             "django.db.backends.sqlite3",
         ):
             raise ImproperlyConfigured("GENEBANK_DATABASE_URL must be postgres:// or sqlite://")
+        if not config.get("NAME"):
+            raise ImproperlyConfigured("GENEBANK_DATABASE_URL names no database (…:5432/NAME)")
         if config["ENGINE"] == "django.db.backends.postgresql":
             config.setdefault("TEST", {})
             if os.environ.get("GENEBANK_TEST_DATABASE_NAME"):
