@@ -102,6 +102,11 @@ class StorageLocation(models.Model):
         blank=True,
         help_text=_("How many lots this place holds directly; empty for no limit."),
     )
+    alert_after_minutes = models.PositiveIntegerField(
+        _("alert after (minutes)"),
+        default=60,
+        help_text=_("Raise an alert when readings stay outside the set points this long."),
+    )
     # Names from the root down, kept by services.create_location and services.move_location.
     path = models.CharField(_("path"), max_length=1000, unique=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)

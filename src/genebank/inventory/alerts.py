@@ -1,0 +1,80 @@
+"""What needs a curator's attention: lots below reserve, stale moisture data, processing overdue,
+storage out of range. Each function takes "today" or "now" when called, never at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from genebank.inventory.environment import excursions
+from genebank.inventory.models import CollectionKind, ReserveLevel, SeedLot, StorageLocation
+from genebank.inventory.services import processing_overdue
+from genebank.inventory.standards import MOISTURE_STALE_DAYS
+
+
+def _lots(institute=None):
+    lots = SeedLot.objects.exclude(status__in=SeedLot.GONE)
+    if institute is not None:
+        lots = lots.filter(institute=institute)
+    return lots
+
+
+def lots_below_reserve(institute=None) -> list[tuple[SeedLot, int, int]]:
+    """(lot, seeds, level): base lots under their crop's regeneration threshold, active lots under
+    its distribution reserve. Weighed lots without a thousand-seed weight cannot be compared."""
+    levels = {r.crop_id: r for r in ReserveLevel.objects.all()}
+    default = ReserveLevel.for_crop(None)
+    found = []
+    lots = _lots(institute).filter(collection__in=[CollectionKind.BASE, CollectionKind.ACTIVE])
+    for lot in lots.select_related("accession__taxon", "institute"):
+        seeds = lot.seeds()
+        if seeds is None:
+            continue
+        level = levels.get(lot.accession.taxon.crop_id, default)
+        threshold = (
+            level.regeneration_threshold
+            if lot.collection == CollectionKind.BASE
+            else level.distribution_reserve
+        )
+        if seeds < threshold:
+            found.append((lot, int(seeds), threshold))
+    return found
+
+
+def lots_with_stale_moisture(institute=None, today=None):
+    """Stored lots whose moisture content was never measured or not for MOISTURE_STALE_DAYS."""
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=MOISTURE_STALE_DAYS)
+    return (
+        _lots(institute)
+        .filter(status=SeedLot.Status.AVAILABLE)
+        .filter(Q(moisture_date__isnull=True) | Q(moisture_date__lt=limit))
+        .select_related("accession")
+    )
+
+
+def storage_out_of_range(institute=None, now=None, days: int = 7):
+    """Excursions longer than each unit's alert time in the last `days` days."""
+    now = now or timezone.now()
+    units = StorageLocation.objects.filter(readings__taken_at__gte=now - timedelta(days=days))
+    if institute is not None:
+        units = units.filter(institute=institute)
+    found = []
+    for unit in units.distinct():
+        found += excursions(unit, since=now - timedelta(days=days))
+    return found
+
+
+def alert_counts(institute=None, today=None) -> dict[str, int]:
+    """How many of each alert, for the home page."""
+    overdue = processing_overdue(today)
+    if institute is not None:
+        overdue = [(lot, why) for lot, why in overdue if lot.institute_id == institute.pk]
+    return {
+        "below_reserve": len(lots_below_reserve(institute)),
+        "stale_moisture": lots_with_stale_moisture(institute, today).count(),
+        "processing_overdue": len(overdue),
+        "storage_out_of_range": len(storage_out_of_range(institute)),
+    }
