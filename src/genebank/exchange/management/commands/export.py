@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from genebank.core.models import Institute
 from genebank.exchange.services import EXPORT_FORMATS, export_mcpd
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Export passport data as MCPD v2.1 (41 columns, UTF-8).")
+    @property
+    def help(self):  # argparse needs text, not a lazy translation
+        return _("Export passport data as MCPD v2.1 (41 columns, UTF-8).")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["mcpd"], help=gettext_lazy("what to export: mcpd"))
+        parser.add_argument("kind", choices=["mcpd"], help=_("what to export: mcpd"))
         parser.add_argument(
-            "-o", "--output", required=True, metavar="FILE", help=gettext_lazy("file to write")
+            "-o", "--output", required=True, metavar="FILE", help=_("file to write")
         )
         parser.add_argument(
             "--format",
             choices=EXPORT_FORMATS,
-            help=gettext_lazy("csv, tsv or xlsx (default: from the file name)"),
+            help=_("csv, tsv or xlsx (default: from the file name)"),
         )
-        parser.add_argument(
-            "--institute", help=gettext_lazy("only this holding institute (WIEWS code)")
-        )
+        parser.add_argument("--institute", help=_("only this holding institute (WIEWS code)"))
         parser.add_argument(
             "--public-only",
             action="store_true",
-            help=gettext_lazy("leave out non-public accessions and coordinates of sensitive ones"),
+            help=_("leave out non-public accessions and coordinates of sensitive ones"),
         )
 
     def handle(self, *args, **options):

@@ -7,7 +7,6 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from genebank.core.models import WIEWS_CODE_VALIDATOR
 from genebank.exchange.mcpd import ERROR
@@ -18,41 +17,41 @@ SHOWN_PROBLEMS = 20
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Import passport data from an MCPD file (CSV, TSV, XLSX, XLS). Exit status: 0 every row "
-        "imported, 1 a row rejected, 2 the file cannot be read or the call is wrong."
-    )
+    @property
+    def help(self):  # argparse needs text, not a lazy translation
+        return _(
+            "Import passport data from an MCPD file (CSV, TSV, XLSX, XLS). Exit status: 0 every row "
+            "imported, 1 a row rejected, 2 the file cannot be read or the call is wrong."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["mcpd"], help=gettext_lazy("what to import: mcpd"))
-        parser.add_argument("file", help=gettext_lazy("CSV, TSV, XLSX or XLS file"))
-        parser.add_argument("--sheet", help=gettext_lazy("workbook sheet (default: the first)"))
+        parser.add_argument("kind", choices=["mcpd"], help=_("what to import: mcpd"))
+        parser.add_argument("file", help=_("CSV, TSV, XLSX or XLS file"))
+        parser.add_argument("--sheet", help=_("workbook sheet (default: the first)"))
         parser.add_argument(
             "--institute",
-            help=gettext_lazy("WIEWS code: INSTCODE for rows without one; other rows are rejected"),
+            help=_("WIEWS code: INSTCODE for rows without one; other rows are rejected"),
         )
-        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("only validate"))
+        parser.add_argument("--dry-run", action="store_true", help=_("only validate"))
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
-            help=gettext_lazy("import the valid rows, reject the others"),
+            help=_("import the valid rows, reject the others"),
         )
         parser.add_argument(
             "--update",
             action="store_true",
-            help=gettext_lazy("apply changes to existing accessions"),
+            help=_("apply changes to existing accessions"),
         )
         parser.add_argument(
-            "--errors", metavar="REPORT.csv", help=gettext_lazy("write every problem to a CSV file")
+            "--errors", metavar="REPORT.csv", help=_("write every problem to a CSV file")
         )
         parser.add_argument(
             "--mapping",
             metavar="MAP.yaml",
-            help=gettext_lazy("columns and values of a non-MCPD file"),
+            help=_("columns and values of a non-MCPD file"),
         )
-        parser.add_argument(
-            "--user", help=gettext_lazy("user name recorded in the history (default: none)")
-        )
+        parser.add_argument("--user", help=_("user name recorded in the history (default: none)"))
 
     def fail(self, message: str) -> None:
         raise CommandError(message, returncode=2)
