@@ -15,6 +15,9 @@ def test_admin_lists_lots_and_transactions_read_only(
         "/admin/inventory/lottransaction/",
         "/admin/inventory/storagelocation/",
         "/admin/inventory/reservelevel/add/",
+        "/admin/inventory/processingstep/",
+        "/admin/inventory/stocktake/",
+        "/admin/inventory/environmentreading/",
     ):
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/inventory/lottransaction/add/").status_code == 403

@@ -127,3 +127,28 @@ def test_text_output_for_people(capsys, received):
     assert code == 0 and "480" in out
     code, out, _ = run(capsys, "show", received["lot"])
     assert code == 0 and "withdrawal" in out and "HQ/Cold room 1/Shelf A/Box 1" in out
+
+
+def test_readings_and_alerts(capsys, tmp_path, received, storage):
+    logger = tmp_path / "logger.csv"
+    logger.write_text(
+        "Time,Celsius(°C),Humidity(%rh)\n"
+        "2025-03-01 00:00,-18,15\n2025-03-01 01:00,-5,15\n2025-03-01 03:00,-18,15\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "readings", "CR1", logger, "--institute", "JOR015", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"location": "HQ/Cold room 1", "added": 3, "skipped": 0}
+    broken = tmp_path / "broken.csv"
+    broken.write_text("Time,Celsius\nsoon,-18\n", encoding="utf-8")
+    code, _, err = run(capsys, "readings", "CR1", broken, "--institute", "JOR015")
+    assert code == 1 and "row 2" in err
+    code, out, _ = run(capsys, "alerts", "--json")
+    assert code == 0
+    alerts = json.loads(out)
+    # 500 seeds in a base lot is under the 1,500-seed FAO sample size; never measured for moisture.
+    assert alerts["below_reserve"] == [{"lot": received["lot"], "seeds": 500, "level": 1500}]
+    assert alerts["stale_moisture"] == [received["lot"]]
+    assert alerts["storage_out_of_range"] == []  # March 2025 is outside the last 7 days
+    code, out, _ = run(capsys, "alerts")
+    assert code == 0 and "under 1500" in out

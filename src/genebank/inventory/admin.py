@@ -8,7 +8,15 @@ so the admin shows them without add, change or delete.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from genebank.inventory.models import LotTransaction, ReserveLevel, SeedLot, StorageLocation
+from genebank.inventory.models import (
+    EnvironmentReading,
+    LotTransaction,
+    ProcessingStep,
+    ReserveLevel,
+    SeedLot,
+    Stocktake,
+    StorageLocation,
+)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -38,14 +46,7 @@ class SeedLotAdmin(ReadOnlyAdmin):
     raw_id_fields = ["accession", "parent", "location"]
 
 
-@admin.register(LotTransaction)
-class LotTransactionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "lot", "kind", "reason", "quantity", "balance_after", "user"]
-    list_filter = ["kind", "reason"]
-    search_fields = ["lot__number", "note", "reason_text"]
-    list_select_related = ["lot", "user"]
-    date_hierarchy = "created_at"
-
+class ReadOnlyModelAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -54,6 +55,38 @@ class LotTransactionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LotTransaction)
+class LotTransactionAdmin(ReadOnlyModelAdmin):
+    list_display = ["created_at", "lot", "kind", "reason", "quantity", "balance_after", "user"]
+    list_filter = ["kind", "reason"]
+    search_fields = ["lot__number", "note", "reason_text"]
+    list_select_related = ["lot", "user"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ProcessingStep)
+class ProcessingStepAdmin(ReadOnlyModelAdmin):
+    list_display = ["lot", "step", "date", "within_standard", "user"]
+    list_filter = ["step", "within_standard"]
+    search_fields = ["lot__number"]
+    list_select_related = ["lot", "user"]
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(ReadOnlyAdmin):
+    list_display = ["location", "status", "started_at", "started_by", "reconciled_at"]
+    list_filter = ["status"]
+    list_select_related = ["location", "started_by"]
+
+
+@admin.register(EnvironmentReading)
+class EnvironmentReadingAdmin(ReadOnlyModelAdmin):
+    list_display = ["location", "taken_at", "temperature", "humidity", "source"]
+    list_filter = ["location"]
+    date_hierarchy = "taken_at"
+    list_select_related = ["location"]
 
 
 @admin.register(ReserveLevel)

@@ -104,6 +104,16 @@ class Command(BaseCommand):
         p.add_argument("--institute")
         common(p)
 
+        p = sub.add_parser("readings", help=_("import a data-logger CSV file for a storage unit"))
+        p.add_argument("location", help=_("storage location path or code"))
+        p.add_argument("file")
+        p.add_argument("--institute", required=True, help=_("WIEWS code of the institute"))
+        common(p)
+
+        p = sub.add_parser("alerts", help=_("lots and storage units needing attention"))
+        p.add_argument("--institute", help=_("WIEWS code (default: every institute)"))
+        common(p)
+
         p = sub.add_parser("show", help=_("a lot and its ledger"))
         p.add_argument("lot")
         p.add_argument("--institute")
@@ -276,6 +286,79 @@ class Command(BaseCommand):
             self._lot_data(lot),
             _("Lot %(lot)s is now at %(location)s.") % {"lot": lot.number, "location": location},
         )
+
+    def _institute(self, code: str) -> Institute:
+        institute = Institute.objects.filter(code=code).first()
+        if institute is None:
+            raise CommandError(_("No institute %(code)s.") % {"code": code}, returncode=WRONG_CALL)
+        return institute
+
+    def do_readings(self, **o):
+        from genebank.inventory.environment import import_readings
+
+        user = self._user(o["user"])
+        location = self._location(o["location"], self._institute(o["institute"]))
+        try:
+            with open(o["file"], encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(str(exc), returncode=WRONG_CALL) from exc
+        try:
+            result = import_readings(location, text, user, source=o["file"])
+        except ValidationError as exc:
+            raise CommandError("\n".join(exc.messages), returncode=REFUSED) from exc
+        self._print(
+            o,
+            {"location": location.path, **result},
+            _("%(added)s readings added to %(location)s (%(skipped)s already known).")
+            % {**result, "location": location.path},
+        )
+
+    def do_alerts(self, **o):
+        from genebank.inventory import alerts
+        from genebank.inventory.services import processing_overdue
+
+        institute = self._institute(o["institute"]) if o["institute"] else None
+        below = alerts.lots_below_reserve(institute)
+        stale = list(alerts.lots_with_stale_moisture(institute))
+        overdue = [
+            (lot, why)
+            for lot, why in processing_overdue()
+            if institute is None or lot.institute_id == institute.pk
+        ]
+        out_of_range = alerts.storage_out_of_range(institute)
+        data = {
+            "below_reserve": [
+                {"lot": lot.number, "seeds": seeds, "level": level} for lot, seeds, level in below
+            ],
+            "stale_moisture": [lot.number for lot in stale],
+            "processing_overdue": [{"lot": lot.number, "why": why} for lot, why in overdue],
+            "storage_out_of_range": [
+                {
+                    "location": e.location.path,
+                    "start": e.start.isoformat(),
+                    "minutes": int(e.duration.total_seconds() // 60),
+                    "ongoing": e.ongoing,
+                }
+                for e in out_of_range
+            ],
+        }
+        lines = [
+            *(
+                _("%(lot)s: %(seeds)s seeds, under %(level)s") % row
+                for row in data["below_reserve"]
+            ),
+            *(
+                _("%(lot)s: moisture content not measured recently") % {"lot": n}
+                for n in data["stale_moisture"]
+            ),  # fmt: skip
+            *(f"{row['lot']}: {row['why']}" for row in data["processing_overdue"]),
+            *(
+                _("%(location)s: out of range for %(minutes)s minutes from %(start)s") % row
+                for row in data["storage_out_of_range"]
+            ),  # fmt: skip
+        ]
+        self._print(o, data, "\n".join(lines) or _("Nothing needs attention."))
 
     def do_show(self, **o):
         lot = self._lot(o["lot"], o["institute"])
