@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("genebank.core.urls")),
     path("accessions/", include("genebank.accessions.urls")),
     path("exchange/", include("genebank.exchange.urls")),
+    path("inventory/", include("genebank.inventory.urls")),
 ]
 
 handler403 = "genebank.core.views.permission_denied"
