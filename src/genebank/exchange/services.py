@@ -872,47 +872,54 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterato
             event_ids,
         )
     )
+    no_event = ("",) * 16
     for r in chunk:
         pk = r[0]
-        latitude = _coordinate_text(r[28])
-        longitude = _coordinate_text(r[29])
+        if r[21] is None:
+            event = no_event
+        else:
+            event = (
+                _text(r[22]),  # COLLNUMB
+                ";".join(collectors.get(r[21], ())),  # COLLCODE
+                _text(r[23]),  # COLLNAME
+                _text(r[24]),  # COLLINSTADDRESS
+                r[25] or _text(r[26]),  # COLLMISSID
+                _text(r[27]),  # COLLSITE
+                _coordinate_text(r[28]),  # DECLATITUDE
+                _text(r[30]),  # LATITUDE
+                _coordinate_text(r[29]),  # DECLONGITUDE
+                _text(r[31]),  # LONGITUDE
+                _text(r[32]),  # COORDUNCERT
+                _text(r[33]),  # COORDDATUM
+                _text(r[34]),  # GEOREFMETH
+                _text(r[35]),  # ELEVATION
+                _text(r[36]),  # COLLDATE
+                _text(r[37]),  # COLLSRC
+            )
         values = [
             r[3],  # PUID
             r[1],  # INSTCODE
             r[2],  # ACCENUMB
-            _text(r[22]),  # COLLNUMB
-            ";".join(collectors.get(r[21], ())),  # COLLCODE
-            _text(r[23]),  # COLLNAME
-            _text(r[24]),  # COLLINSTADDRESS
-            r[25] or _text(r[26]),  # COLLMISSID
+            *event[:5],  # COLLNUMB COLLCODE COLLNAME COLLINSTADDRESS COLLMISSID
             r[4],  # GENUS
             r[5],  # SPECIES
             r[6],  # SPAUTHOR
             r[7],  # SUBTAXA
             r[8],  # SUBTAUTHOR
             r[9],  # CROPNAME
-            ";".join(names.get(pk, ())),  # ACCENAME
+            ";".join(names[pk]) if pk in names else "",  # ACCENAME
             r[10],  # ACQDATE
-            _text(r[11]),  # ORIGCTY
-            _text(r[27]),  # COLLSITE
-            latitude,  # DECLATITUDE
-            _text(r[30]),  # LATITUDE
-            longitude,  # DECLONGITUDE
-            _text(r[31]),  # LONGITUDE
-            _text(r[32]),  # COORDUNCERT
-            _text(r[33]),  # COORDDATUM
-            _text(r[34]),  # GEOREFMETH
-            _text(r[35]),  # ELEVATION
-            _text(r[36]),  # COLLDATE
-            ";".join(bred.get(pk, ())),  # BREDCODE
+            r[11] or "",  # ORIGCTY
+            *event[5:15],  # COLLSITE ... COLLDATE
+            ";".join(bred[pk]) if pk in bred else "",  # BREDCODE
             r[14],  # BREDNAME
             _text(r[12]),  # SAMPSTAT
             r[13],  # ANCEST
-            _text(r[37]),  # COLLSRC
-            _text(r[38]),  # DONORCODE
-            r[39] or _text(r[40]),  # DONORNAME
-            _text(r[41]),  # DONORNUMB
-            ";".join(identifiers.get(pk, ())),  # OTHERNUMB
+            event[15],  # COLLSRC
+            r[38] or "",  # DONORCODE
+            r[39] or r[40] or "",  # DONORNAME
+            r[41] or "",  # DONORNUMB
+            ";".join(identifiers[pk]) if pk in identifiers else "",  # OTHERNUMB
             r[17],  # DUPLSITE
             r[18],  # DUPLINSTNAME
             r[16],  # STORAGE
