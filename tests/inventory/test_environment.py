@@ -121,3 +121,10 @@ def test_alerts_for_lots(accession, technician, curator):
         "processing_overdue": 0,
         "storage_out_of_range": 0,
     }
+
+
+@given(st.text(max_size=300))
+def test_any_file_gives_readings_or_problems_never_a_crash(text):
+    readings, problems = read_readings(text)
+    for problem in problems:
+        assert str(problem)

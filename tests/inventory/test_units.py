@@ -33,6 +33,7 @@ def test_parse_accepts_positive_quantities(value, unit, expected):
         ("2.5", "seeds", "fractional_seeds"),
         ("1.0005", "g", "precision"),
         ("5", "kg", "unit"),
+        ("1e25", "g", "too_large"),
     ],
 )
 def test_parse_refuses_what_is_not_a_quantity(value, unit, code):
@@ -94,3 +95,16 @@ def test_grams_to_seeds_gives_whole_seeds_close_to_the_exact_count(amount, weigh
 def test_json_numbers_keep_their_value(value):
     number = as_json_number(value)
     assert Decimal(str(number)) == value
+
+
+@given(
+    st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=True), st.decimals()),
+    st.one_of(st.sampled_from(["seeds", "g"]), st.text(max_size=5)),
+)
+def test_any_input_is_a_quantity_or_a_clear_refusal(value, unit):
+    try:
+        quantity = parse_quantity(value, unit)
+    except ValidationError as err:
+        assert err.messages and err.code
+    else:
+        assert quantity > 0 and unit in ("seeds", "g")

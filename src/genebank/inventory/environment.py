@@ -98,7 +98,10 @@ def read_readings(text: str) -> tuple[list[tuple[datetime, Decimal | None, Decim
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        return [], [Problem(1, "file", "", _("not a CSV file: %(error)s") % {"error": exc})]
     # Some loggers write a title line before the header: take the first row naming a time column.
     start = next((i for i, row in enumerate(rows) if _column(row, *TIME_KEYS) is not None), None)
     if start is None:

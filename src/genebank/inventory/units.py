@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 GRAM_PLACES = Decimal("0.001")
 ONE_SEED = Decimal("1")
 THOUSAND = Decimal("1000")
+# Quantities are stored with 14 digits, 3 after the point.
+LARGEST = Decimal("99999999999.999")
 
 
 class Unit(models.TextChoices):
@@ -38,6 +40,10 @@ def parse_quantity(value, unit: str) -> Decimal:
     if quantity <= 0:
         raise ValidationError(
             gettext("The quantity must be greater than zero."), code="not_positive"
+        )
+    if quantity > LARGEST:
+        raise ValidationError(
+            gettext("%(value)s is more than any lot can hold.") % {"value": value}, code="too_large"
         )
     if unit == Unit.SEEDS and quantity != quantity.to_integral_value():
         raise ValidationError(
@@ -72,6 +78,12 @@ def convert(quantity: Decimal, from_unit: str, to_unit: str, thousand_seed_weigh
         converted = (quantity * tsw / THOUSAND).quantize(GRAM_PLACES, rounding=ROUND_HALF_UP)
     else:
         converted = (quantity * THOUSAND / tsw).quantize(ONE_SEED, rounding=ROUND_HALF_UP)
+    if converted > LARGEST:
+        raise ValidationError(
+            gettext("%(quantity)s %(unit)s is more than any lot can hold.")
+            % {"quantity": quantity, "unit": from_unit},
+            code="too_large",
+        )
     if converted <= 0:
         raise ValidationError(
             gettext("%(quantity)s %(unit)s is too little to count in %(lot_unit)s.")

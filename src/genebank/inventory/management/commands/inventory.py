@@ -22,7 +22,14 @@ from genebank.inventory.units import Unit, as_json_number
 SYSTEM_USERNAME = "genebank-cli"
 REFUSED = 1
 WRONG_CALL = 2
-BAD_INPUT_CODES = {"not_a_number", "not_positive", "fractional_seeds", "precision", "unit"}
+BAD_INPUT_CODES = {
+    "not_a_number",
+    "not_positive",
+    "too_large",
+    "fractional_seeds",
+    "precision",
+    "unit",
+}
 
 
 def system_user():
