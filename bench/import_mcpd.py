@@ -173,7 +173,12 @@ def main() -> int:
         path = tmp_path / "mcpd.csv"
         generate(path, rows)
         size_mb = path.stat().st_size / 1e6
-        limit = baseline(path, tmp_path / "flat.sqlite3")
+        # The limit is cheap: its best of three runs, so a busy machine does not flatter the ratio.
+        limit = float("inf")
+        for run in range(3):
+            flat = tmp_path / f"flat{run}.sqlite3"
+            limit = min(limit, baseline(path, flat))
+            flat.unlink()
         process = subprocess.run(
             [sys.executable, __file__, "--child", str(path), str(tmp_path / "data")],
             capture_output=True,
