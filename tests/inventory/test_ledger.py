@@ -327,3 +327,29 @@ def test_the_ledger_sum_is_exact_for_weighed_lots(accession, technician):
     lot.refresh_from_db()
     assert ledger_sum(lot) == lot.quantity == 0
     assert lot.status == Status.DEPLETED
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"thousand_seed_weight": "-3"}, "thousand_seed_weight"),
+        ({"thousand_seed_weight": "heavy"}, "thousand_seed_weight"),
+        ({"thousand_seed_weight": 0}, "thousand_seed_weight"),
+        ({"harvest_year": 3024}, "harvest_year"),
+        ({"status": "depleted"}, "status"),
+    ],
+)
+def test_receive_refuses_impossible_lot_details(accession, technician, fields, code):
+    with pytest.raises(ValidationError) as err:
+        services.receive(accession, 10, "seeds", "active", technician, **fields)
+    assert err.value.code == code
+    assert not SeedLot.objects.exists()
+
+
+def test_a_deaccessioned_accession_receives_no_seed(accession, technician):
+    accession.status = "deaccessioned"
+    accession.deaccession_date = "2025-01-01"
+    accession.save()
+    with pytest.raises(ValidationError) as err:
+        services.receive(accession, 10, "seeds", "active", technician)
+    assert err.value.code == "deaccessioned"

@@ -383,6 +383,23 @@ def lot_number(institute: Institute, sequence: int) -> str:
     return f"{institute.code}-L{sequence:06d}"
 
 
+def _seed_weight(value) -> Decimal | None:
+    """A thousand-seed weight in grams, or None; refuses what cannot be one."""
+    if value is None or value == "":
+        return None
+    try:
+        weight = Decimal(str(value).strip())
+    except InvalidOperation:
+        weight = Decimal("NaN")
+    if not weight.is_finite() or not (0 < weight < 1_000_000):
+        raise ValidationError(
+            _("The thousand-seed weight must be a positive number of grams, not %(value)s.")
+            % {"value": value},
+            code="thousand_seed_weight",
+        )
+    return weight.quantize(QUANTITY_PLACES)
+
+
 def _new_lot(accession: Accession, *, user, unit: str, collection: str, **fields) -> SeedLot:
     sequence = _next_sequence(accession.institute)
     lot = SeedLot(
@@ -448,6 +465,11 @@ def receive(
         raise ValidationError(
             _("The parent lot %(lot)s is of another accession.") % {"lot": parent.number},
             code="parent",
+        )
+    thousand_seed_weight = _seed_weight(thousand_seed_weight)
+    if harvest_year is not None and not (1900 <= harvest_year <= _today().year):
+        raise ValidationError(
+            _("%(year)s is not a harvest year.") % {"year": harvest_year}, code="harvest_year"
         )
     quarantined = Acquisition.objects.filter(
         accession=accession, quarantine_status=Acquisition.Quarantine.PENDING
