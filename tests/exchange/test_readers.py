@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genebank.exchange.readers import (
     ReadError,
@@ -183,3 +185,31 @@ def test_cyrillic_single_byte_file_is_not_read_as_latin(tmp_path):
     ]
     path.write_bytes("\n".join(lines).encode("cp1251"))
     assert detect_encoding(path) == "cp1251"
+
+
+CELL = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
+    max_size=12,
+).map(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=5),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+)
+def test_any_csv_reads_back_cell_for_cell(tmp_path_factory, rows, delimiter, encoding):
+    import csv
+    import io
+
+    path = tmp_path_factory.mktemp("csv") / "f.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(["ACCENUMB", "GENUS", "REMARKS"])
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    table = read_table(path)
+    assert table.columns == ["ACCENUMB", "GENUS", "REMARKS"]
+    expected = [(number, row) for number, row in enumerate(rows, start=2) if any(row)]
+    assert list(table.rows) == expected
