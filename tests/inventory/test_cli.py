@@ -152,3 +152,31 @@ def test_readings_and_alerts(capsys, tmp_path, received, storage):
     assert alerts["storage_out_of_range"] == []  # March 2025 is outside the last 7 days
     code, out, _ = run(capsys, "alerts")
     assert code == 0 and "under 1500" in out
+
+
+def test_building_and_rearranging_the_storage_tree(capsys, genebank):
+    def location(*args):
+        return run(capsys, "location", *args, "--institute", "JOR015", "--json")
+
+    assert location("add", "--code", "HQ", "--name", "HQ", "--kind", "site")[0] == 0
+    code, out, err = location(
+        "add", "--code", "CR1", "--name", "Cold room 1", "--kind", "room", "--parent", "HQ",
+        "--storage-kind", "base", "--temperature=-21:-15", "--humidity", "12:18",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out) == {"code": "CR1", "path": "HQ/Cold room 1", "kind": "room"}
+    assert (
+        location("add", "--code", "B1", "--name", "B1", "--kind", "building", "--parent", "HQ")[0]
+        == 0
+    )
+    code, out, _ = location("move", "--code", "CR1", "--parent", "B1", "--reason", "new building")
+    assert code == 0 and json.loads(out)["path"] == "HQ/B1/Cold room 1"
+    # A room cannot go into a room (refused: 1); a missing name is a wrong call (2).
+    assert (
+        location("add", "--code", "X", "--name", "X", "--kind", "room", "--parent", "CR1")[0] == 1
+    )
+    assert location("add", "--code", "Y", "--kind", "room")[0] == 2
+    assert (
+        location("add", "--code", "Z", "--name", "Z", "--kind", "room", "--temperature", "cold")[0]
+        == 2
+    )

@@ -7,6 +7,7 @@ Exit status: 0 done, 1 refused by the rules (too little seed, quarantine, ...; n
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,13 @@ from django.utils.translation import gettext as _
 from genebank.accessions.models import Accession
 from genebank.core.models import Institute
 from genebank.inventory import services
-from genebank.inventory.models import CollectionKind, LotTransaction, SeedLot, StorageLocation
+from genebank.inventory.models import (
+    CollectionKind,
+    LotTransaction,
+    SeedLot,
+    StorageKind,
+    StorageLocation,
+)
 from genebank.inventory.units import Unit, as_json_number
 
 SYSTEM_USERNAME = "genebank-cli"
@@ -109,6 +116,20 @@ class Command(BaseCommand):
         p.add_argument("--location", required=True, help=_("storage location path or code"))
         p.add_argument("--reason", default="")
         p.add_argument("--institute")
+        common(p)
+
+        p = sub.add_parser("location", help=_("add a storage location, or move one"))
+        p.add_argument("operation", choices=["add", "move"])
+        p.add_argument("--institute", required=True, help=_("WIEWS code of the institute"))
+        p.add_argument("--code", required=True, help=_("the location's code"))
+        p.add_argument("--name", help=_("its name (add)"))
+        p.add_argument("--kind", choices=StorageLocation.Kind.values, help=_("its kind (add)"))
+        p.add_argument("--parent", help=_("path or code of the place it is in (none: top level)"))
+        p.add_argument("--storage-kind", default="", choices=["", *StorageKind.values])
+        p.add_argument("--temperature", help=_("set points in °C, MIN:MAX (e.g. -21:-15)"))
+        p.add_argument("--humidity", help=_("set points in %% RH, MIN:MAX (e.g. 12:18)"))
+        p.add_argument("--capacity", type=int, help=_("how many lots it holds"))
+        p.add_argument("--reason", default="", help=_("why it moves (move)"))
         common(p)
 
         p = sub.add_parser("readings", help=_("import a data-logger CSV file for a storage unit"))
@@ -299,6 +320,51 @@ class Command(BaseCommand):
         if institute is None:
             raise CommandError(_("No institute %(code)s.") % {"code": code}, returncode=WRONG_CALL)
         return institute
+
+    def _range(self, text: str | None, what: str):
+        if not text:
+            return None, None
+        low, sep, high = text.partition(":")
+        try:
+            return (Decimal(low) if low else None), (Decimal(high) if high else None)
+        except InvalidOperation:
+            raise CommandError(
+                _("%(what)s: give MIN:MAX, not %(text)s.") % {"what": what, "text": text},
+                returncode=WRONG_CALL,
+            ) from None
+
+    def do_location(self, **o):
+        user = self._user(o["user"])
+        institute = self._institute(o["institute"])
+        parent = self._location(o["parent"], institute) if o["parent"] else None
+        if o["operation"] == "move":
+            place = self._location(o["code"], institute)
+            services.move_location(place, parent, user, o["reason"])
+        else:
+            if not o["name"] or not o["kind"]:
+                raise CommandError(_("add needs --name and --kind."), returncode=WRONG_CALL)
+            t_min, t_max = self._range(o["temperature"], "--temperature")
+            h_min, h_max = self._range(o["humidity"], "--humidity")
+            place = services.create_location(
+                institute=institute,
+                name=o["name"],
+                code=o["code"],
+                kind=o["kind"],
+                user=user,
+                parent=parent,
+                storage_kind=o["storage_kind"],
+                temperature_min=t_min,
+                temperature_max=t_max,
+                humidity_min=h_min,
+                humidity_max=h_max,
+                capacity=o["capacity"],
+            )
+        place.refresh_from_db()
+        self._print(
+            o,
+            {"code": place.code, "path": place.path, "kind": place.kind},
+            f"{place.code}  {place.path}",
+        )
 
     def do_readings(self, **o):
         from genebank.inventory.environment import import_readings
