@@ -189,3 +189,13 @@ def test_other_numbers_round_trip():
     text = "NLD037:CGN00254;:ABC123"
     assert services.parse_other_numbers(text) == [("NLD037", "CGN00254"), ("", "ABC123")]
     assert services.format_other_numbers(services.parse_other_numbers(text)) == text
+
+
+@pytest.mark.django_db
+def test_dms_stored_in_mcpd_form(genebank, technician):
+    data = passport(
+        genebank, latitude=None, longitude=None, latitude_dms="3109--n", longitude_dms=" 03542--e"
+    )
+    a = services.register_accession(data, user=technician).accession
+    event = CollectingEvent.objects.get(accession=a)
+    assert (event.latitude_dms, event.longitude_dms) == ("3109--N", "03542--E")

@@ -74,6 +74,7 @@ class AccessionForm(forms.Form):
                 "collectors",
                 "collecting_institutes",
                 "collecting_institute_name",
+                "collecting_institute_address",
                 "collecting_date",
                 "site",
                 "latitude",
@@ -177,6 +178,11 @@ class AccessionForm(forms.Form):
     )
     collecting_institute_name = forms.CharField(
         label=_("Collecting institute name (no WIEWS code)"), max_length=400, required=False
+    )
+    collecting_institute_address = forms.CharField(
+        label=_("Collecting institute address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     collecting_date = forms.CharField(
         label=_("Collecting date"),

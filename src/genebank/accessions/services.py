@@ -351,8 +351,12 @@ def _normalise(data: PassportData) -> PassportData:
     data.collecting_date = (
         checks.parse_partial_date(data.collecting_date or "", "COLLDATE")[0] or ""
     )
-    data.latitude_dms = (data.latitude_dms or "").strip().upper()
-    data.longitude_dms = (data.longitude_dms or "").strip().upper()
+    data.latitude_dms = (
+        checks.clean_dms(data.latitude_dms, "lat")[0] or "" if data.latitude_dms else ""
+    )
+    data.longitude_dms = (
+        checks.clean_dms(data.longitude_dms, "lon")[0] or "" if data.longitude_dms else ""
+    )
     if data.latitude is None and data.latitude_dms:
         data.latitude = checks.parse_dms(data.latitude_dms, "lat")[0]
     if data.longitude is None and data.longitude_dms:
