@@ -21,7 +21,8 @@ from genebank.core.models import Role
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # A plain string: argparse cannot format a lazy translation (genebank help demo).
+    help = (
         "Load a demo genebank (JOR015) with generated accessions and one user per role "
         "(password 'genebank-demo': for demonstration databases only)."
     )
