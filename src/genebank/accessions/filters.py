@@ -1,11 +1,11 @@
 """The accession list's search, filters and sorting; one filterset for the web list and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from genebank.accessions.models import Accession, SampleStatus
+from genebank.core.forms import style_fields
 from genebank.core.models import Country, Crop, Institute
 
 
@@ -59,13 +59,7 @@ class AccessionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(f.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            f.widget.attrs.setdefault("class", css)
+        style_fields(self.form.fields, size="sm")
         self.form.fields["origin_country"].label_from_instance = lambda c: (
             f"{c.display_name} ({c.iso3})"
         )

@@ -20,6 +20,7 @@ from genebank.accessions.services import (
     parse_other_numbers,
     validate_passport,
 )
+from genebank.core.forms import style_fields
 from genebank.core.models import Cooperator, Country, Crop, Institute
 
 
@@ -295,14 +296,7 @@ class AccessionForm(forms.Form):
                 self.fields[name].disabled = True
                 self.fields[name].required = False
             self.fields["reason"].required = True
-        for field in self.fields.values():
-            widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else ("form-select" if isinstance(widget, forms.Select) else "form-control")
-            )
-            widget.attrs.setdefault("class", css)
+        style_fields(self.fields)
 
     def fieldsets(self):
         for title, names in self.FIELDSETS:
@@ -392,10 +386,7 @@ class CollectingMissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if institutes is not None:
             self.fields["institute"].queryset = institutes
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+        style_fields(self.fields)
 
     def clean(self):
         cleaned = super().clean()

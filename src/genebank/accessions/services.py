@@ -23,6 +23,7 @@ from genebank.accessions.models import (
     CollectingMission,
 )
 from genebank.core.models import Country, Crop, Institute, Taxon
+from genebank.core.services import audited_save, mark_change
 
 # MCPD descriptor -> name of the PassportData attribute a form shows it in.
 MCPD_TO_FIELD = {
@@ -392,15 +393,13 @@ def _taxon_for(data: PassportData, user, reason: str) -> Taxon:
 
 
 def _audited_save(instance, user, reason: str) -> None:
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
-    instance._change_reason = reason
-    instance.full_clean(validate_unique=False, validate_constraints=False)
-    instance.save()
+    # Uniqueness was checked with the whole passport (validate_passport); the database has the
+    # last word inside the transaction.
+    audited_save(instance, user, reason, validate_unique=False)
 
 
 def _audited_delete(instance, user, reason: str) -> None:
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
-    instance._change_reason = reason
+    mark_change(instance, user, reason)
     instance.delete()
 
 
@@ -537,40 +536,53 @@ def update_accession(accession: Accession, data: PassportData, *, user, reason: 
     return Outcome(accession, warnings)
 
 
+def _set_status(accession: Accession, *, user, reason: str, **fields) -> Accession:
+    from genebank.core.permissions import DEACCESSION, require
+
+    require(user, DEACCESSION, accession.institute)
+    with transaction.atomic():
+        accession = Accession.objects.select_for_update().get(pk=accession.pk)
+        for name, value in fields.items():
+            setattr(accession, name, value)
+        _audited_save(accession, user, reason)
+    return accession
+
+
 def deaccession(accession: Accession, *, date: datetime.date, reason: str, user) -> Accession:
     """Take an accession out of the collection; the record and its number stay for ever."""
     from genebank.core.permissions import DEACCESSION, require
 
     require(user, DEACCESSION, accession.institute)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for deaccessioning.")})
     if date > datetime.date.today():
         raise ValidationError({"date": _("The deaccession date cannot be in the future.")})
     if accession.status == Accession.Status.DEACCESSIONED:
         raise ValidationError(_("This accession is already deaccessioned."))
-    with transaction.atomic():
-        accession = Accession.objects.select_for_update().get(pk=accession.pk)
-        accession.status = Accession.Status.DEACCESSIONED
-        accession.deaccession_date = date
-        accession.deaccession_reason = reason.strip()
-        _audited_save(accession, user, _("Deaccessioned: %(reason)s") % {"reason": reason.strip()})
-    return accession
+    return _set_status(
+        accession,
+        user=user,
+        reason=_("Deaccessioned: %(reason)s") % {"reason": reason},
+        status=Accession.Status.DEACCESSIONED,
+        deaccession_date=date,
+        deaccession_reason=reason,
+    )
 
 
 def reinstate(accession: Accession, *, reason: str, user) -> Accession:
     """Undo a deaccession (for example one made in error), with the reason kept."""
-    from genebank.core.permissions import DEACCESSION, require
-
-    require(user, DEACCESSION, accession.institute)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Give the reason for reinstating.")})
-    with transaction.atomic():
-        accession = Accession.objects.select_for_update().get(pk=accession.pk)
-        accession.status = Accession.Status.ACTIVE
-        accession.deaccession_date = None
-        accession.deaccession_reason = ""
-        _audited_save(accession, user, _("Reinstated: %(reason)s") % {"reason": reason.strip()})
-    return accession
+    return _set_status(
+        accession,
+        user=user,
+        reason=_("Reinstated: %(reason)s") % {"reason": reason},
+        status=Accession.Status.ACTIVE,
+        deaccession_date=None,
+        deaccession_reason="",
+    )
 
 
 def save_mission(

@@ -6,17 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from genebank.core.models import Cooperator, Country, Crop, Institute, Role, Taxon
 
 
+def style_fields(fields, size: str = "") -> None:
+    """Give every widget its Bootstrap class (form-control, form-select or form-check-input)."""
+    suffix = f" form-control-{size}" if size else ""
+    select_suffix = f" form-select-{size}" if size else ""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select" + select_suffix
+        else:
+            css = "form-control" + suffix
+        widget.attrs.setdefault("class", css)
+
+
 class BootstrapMixin:
     def style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+        style_fields(self.fields)
 
 
 class ReasonMixin(forms.Form):

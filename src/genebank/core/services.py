@@ -11,11 +11,16 @@ from genebank.core import permissions
 from genebank.core.models import Institute, Membership, Role
 
 
-def audited_save(instance, user, reason: str) -> None:
-    """Validate and save a record, keeping who and why in its history."""
+def mark_change(instance, user, reason: str) -> None:
+    """Tell the history who makes the next save or delete of this record, and why."""
     instance._history_user = user if getattr(user, "is_authenticated", False) else None
     instance._change_reason = reason
-    instance.full_clean()
+
+
+def audited_save(instance, user, reason: str, *, validate_unique: bool = True) -> None:
+    """Validate and save a record, keeping who and why in its history."""
+    mark_change(instance, user, reason)
+    instance.full_clean(validate_unique=validate_unique, validate_constraints=validate_unique)
     instance.save()
 
 
