@@ -283,3 +283,15 @@ values:
     assert [str(i) for i in first.other_numbers.all()] == [":NCS", ":NC 5"]
     second = Accession.objects.get(number="EC100281")
     assert second.sample_status == 410 and second.origin_country is None
+
+
+def test_progress_is_reported_while_checking_and_writing(genebank, mcpd_file, monkeypatch):
+    monkeypatch.setattr(services, "BATCH", 2)
+    seen = []
+    import_mcpd(
+        mcpd_file([mcpd_row(ACCENUMB=f"A{i}") for i in range(5)]),
+        on_progress=lambda stage, rows: seen.append((stage, rows)),
+    )
+    assert seen[0] == ("checked", 2)
+    assert ("checked", 5) in seen
+    assert seen[-1] == ("written", 5)

@@ -130,11 +130,13 @@ def import_mcpd(
     mapping: Mapping | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
+    on_progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Read, validate every row, then write all valid rows in one transaction, or nothing.
 
     Rows are read twice from a spool file rather than kept in memory, so the size of the file
-    does not matter. ReadError means the file could not be read at all.
+    does not matter. ReadError means the file could not be read at all. on_progress is told
+    ("checked", rows) while reading and ("written", rows) while writing, once per batch.
     """
     path = Path(path)
     table = read_table(
@@ -160,7 +162,11 @@ def import_mcpd(
             if len(batch) >= BATCH:
                 planner.flush(batch, spool)
                 batch = []
+                if on_progress is not None:
+                    on_progress("checked", result.rows)
         planner.flush(batch, spool)
+        if on_progress is not None:
+            on_progress("checked", result.rows)
         if dry_run or (result.rejected and not skip_invalid):
             return result
         spool.seek(0)
@@ -173,6 +179,8 @@ def import_mcpd(
                 done += len(records)
                 if on_batch is not None:
                     on_batch(done)
+                if on_progress is not None:
+                    on_progress("written", done)
         result.written = True
     return result
 

@@ -53,6 +53,25 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help=_("user name recorded in the history (default: none)"))
 
+    bar = None
+    stage = None
+
+    def progress(self, stage: str, rows: int) -> None:
+        """A progress bar on a terminal: rows checked, then rows written."""
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close_progress()
+            self.stage = stage
+            label = _("checked") if stage == "checked" else _("written")
+            self.bar = tqdm(desc=label, unit=_(" rows"), file=sys.stderr, leave=False)
+        self.bar.update(rows - self.bar.n)
+
+    def close_progress(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
     def fail(self, message: str) -> None:
         raise CommandError(message, returncode=2)
 
@@ -92,12 +111,14 @@ class Command(BaseCommand):
                 update=options["update"],
                 mapping=mapping,
                 on_problem=errors_csv,
+                on_progress=self.progress if sys.stderr.isatty() else None,
             )
         except ReadError as exc:
             self.fail(str(exc))
         finally:
             if errors_csv is not None:
                 errors_csv.close()
+            self.close_progress()
         self.report(result, options)
         if result.exit_status:
             sys.exit(result.exit_status)
