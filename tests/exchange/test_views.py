@@ -130,3 +130,94 @@ def test_sessions_belong_to_their_user(
     session = ImportSession.objects.get()
     other = client_for(technician)
     assert other.get(reverse("exchange:import_columns", args=[session.pk])).status_code == 404
+
+
+class InlineThread:
+    """Runs the background task at once, in this thread, inside the test's transaction."""
+
+    def __init__(self, target, args, **kwargs):
+        self.target, self.args = target, args
+
+    def start(self):
+        self.target(*self.args)
+
+
+def prepared_session(client, genebank, tmp_path, rows):
+    path = write_csv(tmp_path / "p.csv", rows)
+    upload(client, path, institute=genebank.pk)
+    session = ImportSession.objects.get()
+    mapping = {f"column-{i}": c for i, c in enumerate(session.columns)}
+    return session, mapping
+
+
+def test_large_files_are_checked_and_imported_in_the_background(
+    client_for, curator, genebank, tmp_path, settings, monkeypatch
+):
+    from genebank.exchange import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+    monkeypatch.setattr(services.threading, "Thread", InlineThread)
+    client = client_for(curator)
+    session, mapping = prepared_session(
+        client, genebank, tmp_path, [mcpd_row(ACCENUMB=f"A{i}") for i in range(3)]
+    )
+    client.post(reverse("exchange:import_columns", args=[session.pk]), mapping)
+    session.refresh_from_db()
+    assert (session.status, session.rows, session.task) == ("validated", 3, "")
+    response = client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "all"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "imported" and session.created == 3
+    assert Accession.objects.count() == 3
+    assert not services._RUNNING
+
+
+def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
+    client_for, curator, genebank, tmp_path, settings, monkeypatch
+):
+    from genebank.exchange import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    session, _mapping = prepared_session(client, genebank, tmp_path, [mcpd_row()])
+    ImportSession.objects.filter(pk=session.pk).update(
+        status="running", task="commit", row_estimate=1000
+    )
+    monkeypatch.setitem(services._RUNNING, session.pk, ("written", 250))
+    page = client.get(reverse("exchange:import_preview", args=[session.pk]))
+    html = page.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert 'aria-valuenow="25"' in html and "250 rows written" in html
+    # Started twice: refused while it runs.
+    session.refresh_from_db()
+    with pytest.raises(ValueError):
+        services.run_session_task(session, "commit", curator, skip_invalid=False)
+    # The server stopped while it ran: the user is told and can start again.
+    services._RUNNING.pop(session.pk)
+    response = client.get(reverse("exchange:import_preview", args=[session.pk]))
+    assert response["Location"] == reverse("exchange:import_columns", args=[session.pk])
+
+
+def test_a_failed_background_task_is_reported(
+    client_for, curator, genebank, tmp_path, settings, monkeypatch
+):
+    from genebank.exchange import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+    monkeypatch.setattr(services.threading, "Thread", InlineThread)
+    client = client_for(curator)
+    session, mapping = prepared_session(
+        client, genebank, tmp_path, [mcpd_row(), mcpd_row(ACCENUMB="B")]
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "import_mcpd", broken)
+    client.post(reverse("exchange:import_columns", args=[session.pk]), mapping)
+    session.refresh_from_db()
+    assert (session.status, session.task_error) == ("uploaded", "disk full")
+    page = client.get(reverse("exchange:import_columns", args=[session.pk]))
+    assert "disk full" in page.content.decode()

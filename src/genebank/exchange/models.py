@@ -14,6 +14,7 @@ class ImportSession(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
+        RUNNING = "running", _("Running")
         VALIDATED = "validated", _("Validated")
         IMPORTED = "imported", _("Imported")
 
@@ -39,6 +40,9 @@ class ImportSession(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
     )
+    row_estimate = models.PositiveIntegerField(_("rows in the file (estimate)"), default=0)
+    task = models.CharField(_("task"), max_length=20, blank=True)
+    task_error = models.TextField(_("what went wrong"), blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     created = models.PositiveIntegerField(_("accessions created"), default=0)

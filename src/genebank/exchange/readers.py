@@ -37,7 +37,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
+    estimate: int = 0  # rows after the header, roughly (for progress bars)
 
 
 def cell_text(value: object) -> str:
@@ -189,7 +189,19 @@ def _read_csv(path: Path, header_row: int) -> Table:
                     continue
                 yield number, record
 
-    return Table(columns, rows(), header_row, encoding=encoding, delimiter=delimiter)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    lines = head.count(b"\n") or 1
+    estimate = lines if size <= len(head) else int(size / len(head) * lines)
+    return Table(
+        columns,
+        rows(),
+        header_row,
+        encoding=encoding,
+        delimiter=delimiter,
+        estimate=max(estimate - header_row, 0),
+    )
 
 
 def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
@@ -245,7 +257,8 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
             if any(t.strip() for t in texts):
                 yield current, texts
 
-    return Table(columns, rows(), header_row, sheet=chosen)
+    estimate = max((data.height or 0) + start_row - 1 - header_row, 0)
+    return Table(columns, rows(), header_row, sheet=chosen, estimate=estimate)
 
 
 @dataclass

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import logging
 import marshal
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +40,8 @@ from genebank.exchange.mcpd import (
     iter_raw_rows,
 )
 from genebank.exchange.readers import Mapping, read_table
+
+logger = logging.getLogger(__name__)
 
 BATCH = 2000
 KEPT_PROBLEMS = 100_000
@@ -1021,6 +1025,7 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
         }
         if table.sheet:
             session.sheet = table.sheet
+        session.row_estimate = table.estimate
         session.save()
     return session
 
@@ -1034,7 +1039,15 @@ def session_mapping(session) -> Mapping:
     )
 
 
-def _run_session(session, *, user, dry_run: bool, skip_invalid: bool = False, update: bool = False):
+def _run_session(
+    session,
+    *,
+    user,
+    dry_run: bool,
+    skip_invalid: bool = False,
+    update: bool = False,
+    on_progress=None,
+):
     from genebank.exchange.models import ImportProblem
 
     pending: list[ImportProblem] = []
@@ -1066,6 +1079,7 @@ def _run_session(session, *, user, dry_run: bool, skip_invalid: bool = False, up
         update=update,
         mapping=session_mapping(session),
         on_problem=keep,
+        on_progress=on_progress,
     )
     ImportProblem.objects.bulk_create(pending)
     for name in (
@@ -1081,32 +1095,122 @@ def _run_session(session, *, user, dry_run: bool, skip_invalid: bool = False, up
         setattr(session, name, getattr(result, name))
     session.written = result.written
     session.status = session.Status.IMPORTED if result.written else session.Status.VALIDATED
+    session.task = ""
+    session.task_error = ""
     session.save()
     return result
 
 
-def validate_import_session(session, column_map: dict[str, str] | None = None) -> ImportResult:
-    """Check every row with the (edited) column mapping; store every problem. Writes no accession."""
+def set_column_map(session, column_map: dict[str, str]) -> None:
+    """The user's choice of MCPD field for each column ("" leaves the column out)."""
     from genebank.exchange.mcpd import FIELD_SET
 
     if session.status == session.Status.IMPORTED:
         raise ValueError(_("This file has already been imported."))
+    session.column_map = {
+        column: (field if field in FIELD_SET else "") for column, field in column_map.items()
+    }
+    session.save(update_fields=["column_map", "updated_at"])
+
+
+def validate_import_session(session, column_map=None, on_progress=None) -> ImportResult:
+    """Check every row with the (edited) column mapping; store every problem. Writes no accession."""
+    if session.status == session.Status.IMPORTED:
+        raise ValueError(_("This file has already been imported."))
     with transaction.atomic():
         if column_map is not None:
-            session.column_map = {
-                column: (field if field in FIELD_SET else "")
-                for column, field in column_map.items()
-            }
-        return _run_session(session, user=session.user, dry_run=True)
+            set_column_map(session, column_map)
+        return _run_session(session, user=session.user, dry_run=True, on_progress=on_progress)
 
 
 def commit_import_session(
-    session, user, *, skip_invalid: bool, update: bool = False
+    session, user, *, skip_invalid: bool, update: bool = False, on_progress=None
 ) -> ImportResult:
     """Import the session's file: all rows, or (skip_invalid) the valid ones, in one transaction."""
     if session.status == session.Status.IMPORTED:
         raise ValueError(_("This file has already been imported."))
     with transaction.atomic():
         return _run_session(
-            session, user=user, dry_run=False, skip_invalid=skip_invalid, update=update
+            session,
+            user=user,
+            dry_run=False,
+            skip_invalid=skip_invalid,
+            update=update,
+            on_progress=on_progress,
         )
+
+
+# Files with more rows than this are checked and imported in a background thread of the server
+# (no task queue to install); the page shows a progress bar and can be left and come back to.
+BACKGROUND_ROWS = 5000
+# Session id -> (stage, rows done) for the tasks running in this process.
+_RUNNING: dict[int, tuple[str, int]] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def session_progress(session) -> tuple[str, int] | None:
+    """(stage, rows) of a task running in this process, or None (finished, or interrupted)."""
+    return _RUNNING.get(session.pk)
+
+
+def run_session_task(session, task: str, user, **options) -> bool:
+    """Check ("validate") or import ("commit") the session's file; True if it went to the background.
+
+    Small files are done at once. A task already running for the session is an error.
+    """
+    if task not in ("validate", "commit"):
+        raise ValueError(task)
+    if session.status == session.Status.IMPORTED:
+        raise ValueError(_("This file has already been imported."))
+    if session.pk in _RUNNING:
+        raise ValueError(_("This file is being processed already."))
+    if session.row_estimate < BACKGROUND_ROWS:
+        if task == "validate":
+            validate_import_session(session)
+        else:
+            commit_import_session(session, user, **options)
+        return False
+    with _RUNNING_LOCK:
+        if session.pk in _RUNNING:
+            raise ValueError(_("This file is being processed already."))
+        _RUNNING[session.pk] = ("checked", 0)
+    previous = session.status if session.status != session.Status.RUNNING else ""
+    type(session).objects.filter(pk=session.pk).update(
+        status=session.Status.RUNNING, task=task, task_error=""
+    )
+    thread = threading.Thread(
+        target=_background_task,
+        args=(session.pk, task, user.pk, previous, options),
+        name=f"import-session-{session.pk}",
+        daemon=True,
+    )
+    thread.start()
+    return True
+
+
+def _background_task(pk: int, task: str, user_id: int, previous: str, options: dict) -> None:
+    from django.contrib.auth import get_user_model
+
+    from genebank.exchange.models import ImportSession
+
+    def progress(stage: str, rows: int) -> None:
+        _RUNNING[pk] = (stage, rows)
+
+    try:
+        session = ImportSession.objects.select_related("institute").get(pk=pk)
+        user = get_user_model().objects.get(pk=user_id)
+        if task == "validate":
+            validate_import_session(session, on_progress=progress)
+        else:
+            commit_import_session(session, user, on_progress=progress, **options)
+    except Exception as exc:  # the user must see it on the page; the log keeps the traceback
+        logger.exception("Import session %s: %s failed", pk, task)
+        fallback = previous or (
+            ImportSession.Status.VALIDATED if task == "commit" else ImportSession.Status.UPLOADED
+        )
+        ImportSession.objects.filter(pk=pk).update(status=fallback, task="", task_error=str(exc))
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.pop(pk, None)
+        if not connection.in_atomic_block:
+            connection.close()

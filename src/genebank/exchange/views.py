@@ -59,7 +59,7 @@ def import_start(request):
 
 def import_columns(request, pk: int):
     session = _session(request, pk)
-    if session.status == ImportSession.Status.IMPORTED:
+    if session.status == ImportSession.Status.IMPORTED or services.session_progress(session):
         return redirect("exchange:import_preview", session.pk)
     columns = [c for c in session.columns if c]
     if request.method == "POST":
@@ -67,8 +67,9 @@ def import_columns(request, pk: int):
             column: request.POST.get(f"column-{index}", "") for index, column in enumerate(columns)
         }
         try:
-            services.validate_import_session(session, column_map)
-        except ReadError as exc:
+            services.set_column_map(session, column_map)
+            services.run_session_task(session, "validate", request.user)
+        except (ReadError, ValueError) as exc:
             messages.error(request, str(exc))
         else:
             return redirect("exchange:import_preview", session.pk)
@@ -84,6 +85,25 @@ def import_columns(request, pk: int):
 
 def import_preview(request, pk: int):
     session = _session(request, pk)
+    if session.status == ImportSession.Status.RUNNING:
+        progress = services.session_progress(session)
+        if progress is not None:
+            stage, done = progress
+            percent = (
+                min(100, round(100 * done / session.row_estimate)) if session.row_estimate else 0
+            )
+            return render(
+                request,
+                "exchange/import_running.html",
+                {"session": session, "stage": stage, "done": done, "percent": percent},
+            )
+        messages.warning(
+            request,
+            _(
+                "This file was being processed when the server stopped; nothing was imported. Start again."
+            ),
+        )
+        return redirect("exchange:import_columns", session.pk)
     if session.status == ImportSession.Status.UPLOADED:
         return redirect("exchange:import_columns", session.pk)
     problems = session.problems.all()
@@ -141,25 +161,26 @@ def import_commit(request, pk: int):
     skip_invalid = request.POST.get("rows") == "valid"
     update = request.POST.get("update") == "1"
     try:
-        result = services.commit_import_session(
-            session, request.user, skip_invalid=skip_invalid, update=update
+        background = services.run_session_task(
+            session, "commit", request.user, skip_invalid=skip_invalid, update=update
         )
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    except ReadError as exc:
+    except (ValueError, ReadError) as exc:
         messages.error(request, str(exc))
     else:
-        if result.written:
+        session.refresh_from_db()
+        if background:
+            messages.info(request, _("The import runs in the background; you may leave this page."))
+        elif session.written:
             messages.success(
                 request,
                 _(
                     "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected."
                 )
                 % {
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                    "rejected": result.rejected,
+                    "created": session.created,
+                    "updated": session.updated,
+                    "unchanged": session.unchanged,
+                    "rejected": session.rejected,
                 },
             )
         else:
