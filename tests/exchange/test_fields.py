@@ -259,3 +259,11 @@ def test_canonical_decimal():
     assert canonical_decimal(Decimal("10.000000")) == "10"
     assert canonical_decimal(Decimal("-0.000000")) == "0"
     assert canonical_decimal(Decimal("26.183333")) == "26.183333"
+
+
+def test_nul_characters_are_removed_with_a_warning():
+    row = RowReader(["JOR"], today=TODAY).read(
+        9, {"INSTCODE": "JOR015", "ACCENUMB": "A\x001", "GENUS": "Lens", "REMARKS": "x\x00"}
+    )
+    assert row.values["ACCENUMB"] == "A1" and not row.has_error
+    assert {(p.field, p.severity) for p in row.problems} >= {("ACCENUMB", WARNING)}

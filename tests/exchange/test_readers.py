@@ -213,3 +213,16 @@ def test_any_csv_reads_back_cell_for_cell(tmp_path_factory, rows, delimiter, enc
     assert table.columns == ["ACCENUMB", "GENUS", "REMARKS"]
     expected = [(number, row) for number, row in enumerate(rows, start=2) if any(row)]
     assert list(table.rows) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(content=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".tsv", ".xlsx"]))
+def test_any_bytes_read_or_fail_with_a_read_error(tmp_path_factory, content, suffix):
+    path = tmp_path_factory.mktemp("bytes") / f"f{suffix}"
+    path.write_bytes(b"ACCENUMB,GENUS\n" + content)
+    try:
+        table = read_table(path)
+        rows = list(table.rows)
+    except ReadError:
+        return
+    assert all(isinstance(cell, str) for _number, cells in rows for cell in cells)

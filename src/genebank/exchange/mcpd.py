@@ -514,6 +514,10 @@ class RowReader:
         for name, text in raw.items():
             if not text:
                 continue
+            if "\x00" in text:
+                # PostgreSQL cannot store NUL characters, and no one means them.
+                problems.append(Problem(name, text, _("NUL characters removed."), WARNING))
+                text = text.replace("\x00", "")
             cleaned = text.strip()
             if "  " in cleaned:
                 cleaned = re.sub(r" {2,}", " ", cleaned)
