@@ -226,3 +226,11 @@ def test_any_bytes_read_or_fail_with_a_read_error(tmp_path_factory, content, suf
     except ReadError:
         return
     assert all(isinstance(cell, str) for _number, cells in rows for cell in cells)
+
+
+def test_a_file_broken_half_way_is_a_read_error(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(("ACCENUMB,GENUS\n" + "A1,Lens\n" * 10).encode("utf-16") + b"\x00")
+    table = read_table(path)
+    with pytest.raises(ReadError):
+        list(table.rows)

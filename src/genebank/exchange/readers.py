@@ -178,16 +178,21 @@ def _read_csv(path: Path, header_row: int) -> Table:
     columns = [c.replace("\ufeff", "").strip() for c in columns]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        with open(path, encoding=encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            number = 0
-            for record in reader:
-                number += 1
-                if number <= header_row:
-                    continue
-                if not any(cell.strip() for cell in record):
-                    continue
-                yield number, record
+        number = 0
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                for record in csv.reader(fh, delimiter=delimiter):
+                    number += 1
+                    if number <= header_row:
+                        continue
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    yield number, record
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ReadError(
+                _("Cannot read the file after row %(row)s: %(error)s")
+                % {"row": number, "error": exc}
+            ) from exc
 
     size = path.stat().st_size
     with open(path, "rb") as fh:
