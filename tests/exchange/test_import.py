@@ -295,3 +295,15 @@ def test_progress_is_reported_while_checking_and_writing(genebank, mcpd_file, mo
     assert seen[0] == ("checked", 2)
     assert ("checked", 5) in seen
     assert seen[-1] == ("written", 5)
+
+
+def test_update_of_the_genus_alone_keeps_the_species_and_finds_or_makes_the_taxon(
+    genebank, mcpd_file
+):
+    import_mcpd(mcpd_file([mcpd_row()]))
+    row = {"INSTCODE": "JOR015", "ACCENUMB": "JO-000001", "GENUS": "Aegilops"}
+    result = import_mcpd(mcpd_file([row], columns=list(row)), update=True)
+    assert (result.updated, result.exit_status) == (1, 0)
+    taxon = Accession.objects.get().taxon
+    assert (taxon.genus, taxon.species, taxon.species_author) == ("Aegilops", "durum", "Desf.")
+    assert not Taxon.objects.filter(genus="Aegilops", species="").exists()

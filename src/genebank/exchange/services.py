@@ -311,7 +311,8 @@ class _Planner:
                 values["SPAUTHOR"],
                 values["SUBTAUTHOR"],
             )
-            if taxon not in self.taxa:
+            # An update's taxon is known only after merging with the stored record: made then.
+            if status == CREATE and taxon not in self.taxa:
                 self.new_taxa[taxon] = None
             given = tuple(sorted(row.given)) if status == UPDATE else ()
             records.append((status, pk, tuple(values[name] for name in FIELDS), given))
@@ -512,6 +513,19 @@ class _Writer:
             return None
         return sequence
 
+    def new_taxon(self, key: tuple) -> int:
+        genus, species, subtaxa, species_author, subtaxa_author = key
+        taxon = Taxon(
+            genus=genus,
+            species=species,
+            subtaxa=subtaxa,
+            species_author=species_author,
+            subtaxa_author=subtaxa_author,
+        )
+        self._save(taxon)
+        self.taxa[key] = taxon.pk
+        return taxon.pk
+
     def accession_fields(self, v: tuple) -> dict:
         taxon = (
             v[INDEX["GENUS"]],
@@ -526,7 +540,7 @@ class _Writer:
             "number": v[INDEX["ACCENUMB"]],
             "sequence": self.sequence(institute_id, v[INDEX["ACCENUMB"]]),
             "puid": v[INDEX["PUID"]],
-            "taxon_id": self.taxa[taxon],
+            "taxon_id": self.taxa[taxon] if taxon in self.taxa else self.new_taxon(taxon),
             "crop_name": v[INDEX["CROPNAME"]],
             "acquisition_date": v[INDEX["ACQDATE"]],
             "origin_country_id": v[INDEX["ORIGCTY"]] or None,
