@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from genebank.core.models import Institute
+from genebank.core.permissions import VIEW, institutes_where
 from genebank.inventory.environment import excursions
 from genebank.inventory.models import CollectionKind, ReserveLevel, SeedLot, StorageLocation
 from genebank.inventory.services import processing_overdue
@@ -15,10 +17,25 @@ from genebank.inventory.standards import MOISTURE_STALE_DAYS
 
 
 def _lots(institute=None):
+    """Lots that hold seed, of one institute, of a list of institutes, or of all (None)."""
     lots = SeedLot.objects.exclude(status__in=SeedLot.GONE)
     if institute is not None:
-        lots = lots.filter(institute=institute)
+        lots = lots.filter(**_of(institute))
     return lots
+
+
+def _of(institute, prefix="") -> dict:
+    if isinstance(institute, Institute | int):
+        return {f"{prefix}institute": institute}
+    return {f"{prefix}institute__in": list(institute)}
+
+
+def _ids(institute) -> set[int]:
+    if isinstance(institute, Institute):
+        return {institute.pk}
+    if isinstance(institute, int):
+        return {institute}
+    return {i if isinstance(i, int) else i.pk for i in institute}
 
 
 def lots_below_reserve(institute=None) -> list[tuple[SeedLot, int, int]]:
@@ -60,7 +77,7 @@ def storage_out_of_range(institute=None, now=None, days: int = 7):
     now = now or timezone.now()
     units = StorageLocation.objects.filter(readings__taken_at__gte=now - timedelta(days=days))
     if institute is not None:
-        units = units.filter(institute=institute)
+        units = units.filter(**_of(institute))
     found = []
     for unit in units.distinct():
         found += excursions(unit, since=now - timedelta(days=days))
@@ -68,13 +85,22 @@ def storage_out_of_range(institute=None, now=None, days: int = 7):
 
 
 def alert_counts(institute=None, today=None) -> dict[str, int]:
-    """How many of each alert, for the home page."""
+    """How many of each alert, for the home page: of one institute, a list of them, or all."""
     overdue = processing_overdue(today)
     if institute is not None:
-        overdue = [(lot, why) for lot, why in overdue if lot.institute_id == institute.pk]
+        ids = _ids(institute)
+        overdue = [(lot, why) for lot, why in overdue if lot.institute_id in ids]
     return {
         "below_reserve": len(lots_below_reserve(institute)),
         "stale_moisture": lots_with_stale_moisture(institute, today).count(),
         "processing_overdue": len(overdue),
         "storage_out_of_range": len(storage_out_of_range(institute)),
     }
+
+
+def alert_counts_for(user, today=None) -> dict[str, int] | None:
+    """Alert counts of the institutes this user sees; None when the user sees none."""
+    institutes = list(institutes_where(user, VIEW).values_list("pk", flat=True))
+    if not institutes:
+        return None
+    return alert_counts(institutes, today)

@@ -5,16 +5,41 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
-from genebank.inventory import alerts, services
-from genebank.inventory.forms import AdjustForm, LotFilterForm, WithdrawForm
-from genebank.inventory.models import SeedLot, StorageLocation
-from genebank.inventory.permissions import MANAGE_LOTS, WITHDRAW_SEED
+from genebank.inventory import alerts, environment, labels, services
+from genebank.inventory.charts import readings_charts
+from genebank.inventory.forms import (
+    AdjustForm,
+    CountForm,
+    LabelForm,
+    LocationForm,
+    LotFilterForm,
+    MoveLocationForm,
+    MoveLotForm,
+    ProcessingStepForm,
+    ReadingsUploadForm,
+    ReceiveForm,
+    ReconcileForm,
+    WithdrawForm,
+)
+from genebank.inventory.models import (
+    LotTransaction,
+    ProcessingStep,
+    SeedLot,
+    Stocktake,
+    StorageLocation,
+)
+from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
 
 PAGE_SIZE = 50
 
@@ -27,7 +52,8 @@ def visible_lots(user):
     return SeedLot.objects.filter(institute__in=_institutes(user))
 
 
-def lot_list(request):
+def _filtered_lots(request):
+    """(filter form, the visible lots it selects): the lot list and its labels share it."""
     form = LotFilterForm(request.GET or None)
     lots = visible_lots(request.user).select_related(
         "institute", "accession", "accession__taxon", "location"
@@ -40,6 +66,11 @@ def lot_list(request):
             lots = lots.filter(status=data["status"])
         if data["collection"]:
             lots = lots.filter(collection=data["collection"])
+    return form, lots
+
+
+def lot_list(request):
+    form, lots = _filtered_lots(request)
     page = Paginator(lots.order_by("institute__code", "sequence"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -48,11 +79,25 @@ def lot_list(request):
     return render(
         request,
         "inventory/lot_list.html",
-        {"form": form, "page": page, "query_string": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "label_params": [(k, v) for k, v in params.items() if k in LotFilterForm.base_fields],
+            "label_form": LabelForm(initial={"language": translation.get_language()}),
+        },
     )
 
 
-def _lot_page(request, lot, withdraw_form=None, adjust_form=None, status=200):
+def _lot_page(
+    request,
+    lot,
+    withdraw_form=None,
+    adjust_form=None,
+    status=200,
+    move_form=None,
+    step_form=None,
+):
     user = request.user
     context = {
         "lot": lot,
@@ -66,6 +111,12 @@ def _lot_page(request, lot, withdraw_form=None, adjust_form=None, status=200):
         context["withdraw_form"] = withdraw_form or WithdrawForm(lot=lot)
     if permissions.can(user, MANAGE_LOTS, lot.institute_id):
         context["adjust_form"] = adjust_form or AdjustForm(lot=lot)
+        context["move_form"] = move_form or MoveLotForm(lot=lot)
+        if lot.status in (SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE):
+            context["step_form"] = step_form or ProcessingStepForm(
+                lot=lot, initial={"date": services._today()}
+            )
+    context["label_form"] = LabelForm(initial={"language": translation.get_language()})
     return render(request, "inventory/lot_detail.html", context, status=status)
 
 
@@ -132,15 +183,124 @@ def location_list(request):
         .annotate(lots_held=Count("lots", filter=~Q(lots__status__in=SeedLot.GONE), distinct=True))
         .order_by("institute__code", "path")
     )
-    return render(request, "inventory/location_list.html", {"locations": locations})
+    rows = [(place, place.path.count("/")) for place in locations]
+    can_manage = permissions.can(request.user, MANAGE_STORAGE)
+    return render(
+        request,
+        "inventory/location_list.html",
+        {"rows": rows, "add_form": LocationForm() if can_manage else None},
+    )
+
+
+def _get_location(request, pk):
+    return get_object_or_404(
+        StorageLocation.objects.filter(institute__in=_institutes(request.user)).select_related(
+            "institute", "parent"
+        ),
+        pk=pk,
+    )
+
+
+def _location_page(request, location, status=200, **forms):
+    user = request.user
+    lots = services.lots_in(location).select_related("accession", "location").order_by("sequence")
+    context = {
+        "location": location,
+        "lots": lots,
+        "ancestors": location.ancestors(),
+        "children": location.children.order_by("name"),
+        "charts": readings_charts(location),
+        "stocktakes": location.stocktakes.select_related("started_by")[:10],
+        "label_form": LabelForm(initial={"language": translation.get_language()}),
+    }
+    if permissions.can(user, MANAGE_STORAGE, location.institute_id):
+        context["move_form"] = forms.get("move_form") or MoveLocationForm(location=location)
+        context["add_form"] = forms.get("add_form") or LocationForm()
+        context["upload_form"] = forms.get("upload_form") or ReadingsUploadForm()
+    context["can_count"] = permissions.can(user, MANAGE_LOTS, location.institute_id)
+    return render(request, "inventory/location_detail.html", context, status=status)
 
 
 def location_detail(request, pk):
-    location = get_object_or_404(
-        StorageLocation.objects.filter(institute__in=_institutes(request.user)), pk=pk
-    )
-    lots = services.lots_in(location).select_related("accession", "location").order_by("sequence")
-    return render(request, "inventory/location_detail.html", {"location": location, "lots": lots})
+    return _location_page(request, _get_location(request, pk))
+
+
+@require_POST
+def location_move(request, pk):
+    location = _get_location(request, pk)
+    permissions.require(request.user, MANAGE_STORAGE, location.institute_id)
+    form = MoveLocationForm(request.POST, location=location)
+    if form.is_valid():
+        try:
+            services.move_location(
+                location, form.cleaned_data["parent"], request.user, form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Moved, with everything inside it."))
+            return redirect("inventory:location_detail", location.pk)
+    return _location_page(request, location, status=400, move_form=form)
+
+
+def _create_location(request, parent):
+    institute = parent.institute if parent is not None else None
+    form = LocationForm(request.POST)
+    if institute is None:
+        institutes = list(permissions.institutes_where(request.user, MANAGE_STORAGE))
+        institute = institutes[0] if len(institutes) == 1 else None
+        if institute is None:
+            form.add_error(None, _("Add a place inside an existing one of your genebank."))
+            return form, None
+    permissions.require(request.user, MANAGE_STORAGE, institute)
+    if form.is_valid():
+        try:
+            place = services.create_location(
+                institute=institute, parent=parent, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            return form, place
+    return form, None
+
+
+@require_POST
+def location_add(request, pk=None):
+    parent = _get_location(request, pk) if pk else None
+    form, place = _create_location(request, parent)
+    if place is not None:
+        messages.success(request, _("Storage location %(path)s added.") % {"path": place.path})
+        return redirect("inventory:location_detail", place.pk)
+    if parent is not None:
+        return _location_page(request, parent, status=400, add_form=form)
+    messages.error(request, " ".join(str(e) for e in form.errors.values()))
+    return redirect("inventory:location_list")
+
+
+@require_POST
+def location_readings(request, pk):
+    location = _get_location(request, pk)
+    permissions.require(request.user, MANAGE_STORAGE, location.institute_id)
+    form = ReadingsUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        try:
+            result = environment.import_readings(location, text, request.user, upload.name)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(added)s readings added, %(skipped)s already known.") % result,
+            )
+            return redirect("inventory:location_detail", location.pk)
+    return _location_page(request, location, status=400, upload_form=form)
 
 
 def alert_list(request):
@@ -162,3 +322,359 @@ def alert_list(request):
             ],
         },
     )
+
+
+# --- lots: receipt, moves, processing ----------------------------------------------------------
+
+
+def receive(request, accession_pk):
+    accession = get_object_or_404(
+        visible_accessions(request.user).select_related("institute", "taxon"), pk=accession_pk
+    )
+    permissions.require(request.user, MANAGE_LOTS, accession.institute_id)
+    form = ReceiveForm(
+        request.POST or None,
+        institute_id=accession.institute_id,
+        initial={"status": SeedLot.Status.PROCESSING},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lot = services.receive(
+                accession,
+                data["quantity"],
+                data["unit"],
+                data["collection"],
+                request.user,
+                location=data["location"],
+                container=data["container"],
+                harvest_year=data["harvest_year"],
+                thousand_seed_weight=data["thousand_seed_weight"] or None,
+                status=data["status"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Lot %(lot)s received.") % {"lot": lot.number})
+            return redirect("inventory:lot_detail", lot.pk)
+    return render(
+        request,
+        "inventory/receive.html",
+        {"accession": accession, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def lot_move(request, pk):
+    lot = _get_lot(request, pk)
+    permissions.require(request.user, MANAGE_LOTS, lot.institute_id)
+    form = MoveLotForm(request.POST, lot=lot)
+    if form.is_valid():
+        try:
+            services.move_lot(
+                lot, form.cleaned_data["location"], request.user, form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Lot moved."))
+            return redirect("inventory:lot_detail", lot.pk)
+    return _lot_page(request, lot, move_form=form, status=400)
+
+
+@require_POST
+def lot_process(request, pk):
+    lot = _get_lot(request, pk)
+    permissions.require(request.user, MANAGE_LOTS, lot.institute_id)
+    form = ProcessingStepForm(request.POST, lot=lot)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_processing_step(
+                lot,
+                data["step"],
+                request.user,
+                date=data["date"],
+                drying_start=data["drying_start"],
+                drying_end=data["drying_end"],
+                temperature=data["temperature"],
+                humidity=data["humidity"],
+                moisture_content=data["moisture_content"],
+                moisture_method=data["moisture_method"],
+                container=data["container"],
+                location=data["location"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Processing step recorded."))
+            return redirect("inventory:lot_detail", lot.pk)
+    return _lot_page(request, lot, step_form=form, status=400)
+
+
+def processing_list(request):
+    """Lots on their way from receipt to the cold room: last step, days waited, overdue flag."""
+    lots = (
+        visible_lots(request.user)
+        .filter(status__in=[SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE])
+        .select_related("accession", "accession__taxon")
+        .prefetch_related(
+            Prefetch(
+                "processing_steps",
+                queryset=ProcessingStep.objects.select_related("user").order_by("pk"),
+            )
+        )
+        .order_by("sequence")
+    )
+    overdue = {lot.pk: why for lot, why in services.processing_overdue()}
+    today = services._today()
+    rows = []
+    for lot in lots:
+        steps = list(lot.processing_steps.all())
+        received = next((s for s in steps if s.step == ProcessingStep.Step.RECEIVED), None)
+        rows.append(
+            {
+                "lot": lot,
+                "last": steps[-1] if steps else None,
+                "days": (today - received.date).days if received else None,
+                "overdue": overdue.get(lot.pk),
+            }
+        )
+    return render(request, "inventory/processing.html", {"rows": rows})
+
+
+# --- stocktake ---------------------------------------------------------------------------------
+
+
+@require_POST
+def stocktake_start(request, pk):
+    location = _get_location(request, pk)
+    try:
+        stocktake = services.start_stocktake(location, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        open_count = location.stocktakes.filter(status=Stocktake.Status.OPEN).first()
+        if open_count is not None:
+            return redirect("inventory:stocktake_detail", open_count.pk)
+        return redirect("inventory:location_detail", location.pk)
+    return redirect("inventory:stocktake_detail", stocktake.pk)
+
+
+def _get_stocktake(request, pk):
+    return get_object_or_404(
+        Stocktake.objects.filter(location__institute__in=_institutes(request.user)).select_related(
+            "location", "started_by", "reconciled_by"
+        ),
+        pk=pk,
+    )
+
+
+def _stocktake_page(request, stocktake, count_form=None, reconcile_form=None, status=200):
+    counts = list(
+        stocktake.counts.select_related("lot", "found_at", "counted_by", "adjustment").order_by(
+            "-counted_at", "-pk"
+        )
+    )
+    counted_ids = {c.lot_id for c in counts}
+    expected = services.lots_in(stocktake.location).select_related("location").order_by("sequence")
+    context = {
+        "stocktake": stocktake,
+        "counts": counts,
+        "not_counted": [lot for lot in expected if lot.pk not in counted_ids],
+        "differences": sum(1 for c in counts if c.difference),
+    }
+    is_open = stocktake.status == Stocktake.Status.OPEN
+    if is_open and permissions.can(request.user, MANAGE_LOTS, stocktake.location.institute_id):
+        context["count_form"] = count_form or CountForm()
+        context["reconcile_form"] = reconcile_form or ReconcileForm()
+    return render(request, "inventory/stocktake.html", context, status=status)
+
+
+def stocktake_detail(request, pk):
+    stocktake = _get_stocktake(request, pk)
+    if request.method != "POST":
+        return _stocktake_page(request, stocktake)
+    permissions.require(request.user, MANAGE_LOTS, stocktake.location.institute_id)
+    form = CountForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        institute_id = stocktake.location.institute_id
+        lot = SeedLot.objects.filter(
+            institute_id=institute_id, number__iexact=data["code"].strip()
+        ).first()
+        found_at = None
+        if data["found_at"]:
+            found_at = StorageLocation.objects.filter(
+                institute_id=institute_id, code__iexact=data["found_at"].strip()
+            ).first()
+            if found_at is None:
+                form.add_error(
+                    "found_at", _("No storage location has the code %(code)s.")
+                    % {"code": data["found_at"]},
+                )  # fmt: skip
+        if lot is None:
+            form.add_error("code", _("No lot has the code %(code)s.") % {"code": data["code"]})
+        if form.is_valid():
+            try:
+                services.record_count(
+                    stocktake, lot, data["quantity"], data["unit"], request.user, found_at
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, _("%(lot)s counted.") % {"lot": lot.number})
+                return redirect("inventory:stocktake_detail", stocktake.pk)
+    return _stocktake_page(request, stocktake, count_form=form, status=400)
+
+
+@require_POST
+def stocktake_reconcile(request, pk):
+    stocktake = _get_stocktake(request, pk)
+    permissions.require(request.user, MANAGE_LOTS, stocktake.location.institute_id)
+    form = ReconcileForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.reconcile_stocktake(
+                stocktake,
+                request.user,
+                form.cleaned_data["reason"],
+                missing_as_zero=form.cleaned_data["missing_as_zero"],
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Reconciled: %(adjusted)s adjusted, %(missing)s missing, %(misplaced)s misplaced."
+                )
+                % {
+                    "adjusted": len(result["adjusted"]),
+                    "missing": len(result["missing"]),
+                    "misplaced": len(result["misplaced"]),
+                },
+            )
+            return redirect("inventory:stocktake_detail", stocktake.pk)
+    return _stocktake_page(request, stocktake, reconcile_form=form, status=400)
+
+
+# --- labels and scanning -----------------------------------------------------------------------
+
+
+def _pk_param(request) -> int:
+    try:
+        return int(request.GET.get("pk", ""))
+    except ValueError:
+        raise Http404 from None
+
+
+def _labels_for(request, source: str):
+    """The labels a request asks for, or None when the source is unknown."""
+    copies = 1
+    if source == "lots":
+        _form, lots = _filtered_lots(request)
+        return labels.labels_for_lots(lots.order_by("institute__code", "sequence"))
+    if source == "lot":
+        lot = _get_lot(request, _pk_param(request))
+        try:
+            copies = int(request.GET.get("copies") or 1)
+        except ValueError:
+            copies = 1
+        return labels.lot_labels(lot, copies)
+    if source == "accession":
+        lots = (
+            visible_lots(request.user)
+            .filter(accession_id=_pk_param(request))
+            .exclude(status__in=SeedLot.GONE)
+            .select_related("accession", "accession__taxon__crop")
+            .order_by("sequence")
+        )
+        return labels.labels_for_lots(lots)
+    if source in ("location", "location-lots"):
+        location = _get_location(request, _pk_param(request))
+        if source == "location-lots":
+            lots = services.lots_in(location).select_related("accession", "accession__taxon__crop")
+            return labels.labels_for_lots(lots.order_by("sequence"))
+        places = [location, *location.descendants().order_by("path")]
+        return [labels.location_label(place) for place in places]
+    return None
+
+
+def label_pdf(request):
+    """Labels of a lot, an accession's lots, a filtered lot list, or a storage subtree, as PDF."""
+    form = LabelForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a label size."), status=400, content_type="text/plain")
+    language = form.cleaned_data["language"] or translation.get_language()
+    with translation.override(language):
+        found = _labels_for(request, request.GET.get("source", ""))
+        if found is None:
+            return HttpResponse(_("Unknown list of labels."), status=400, content_type="text/plain")
+        if len(found) > labels.MAX_LABELS:
+            return HttpResponse(
+                _("%(count)s labels are too many at once: print at most %(max)s.")
+                % {"count": len(found), "max": labels.MAX_LABELS},
+                status=400,
+                content_type="text/plain",
+            )
+        pdf = labels.render_labels(found, form.cleaned_data["size"], language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="labels.pdf"'
+    return response
+
+
+def scan(request):
+    """Open what a scanned code names: a lot, a storage location, or an accession."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        lot = visible_lots(request.user).filter(number__iexact=code).first()
+        if lot is not None:
+            return redirect("inventory:lot_detail", lot.pk)
+        place = (
+            StorageLocation.objects.filter(institute__in=_institutes(request.user))
+            .filter(code__iexact=code)
+            .first()
+        )
+        if place is not None:
+            return redirect("inventory:location_detail", place.pk)
+        accessions = visible_accessions(request.user)
+        found = list(accessions.filter(number__iexact=code)[:2])
+        if not found and " " in code:
+            # "INSTCODE NUMBER", as an accession prints itself.
+            institute, number = code.split(" ", 1)
+            found = list(
+                accessions.filter(institute__code__iexact=institute, number__iexact=number)[:2]
+            )
+        if len(found) == 1:
+            return redirect("accessions:detail", found[0].pk)
+        if found:
+            return redirect(reverse("accessions:list") + "?" + urlencode({"q": code}))
+    return render(request, "inventory/scan.html", {"code": code}, status=404 if code else 200)
+
+
+# --- for other apps' pages ---------------------------------------------------------------------
+
+
+def accession_lots(accession, user) -> dict | None:
+    """What the accession page shows of the inventory: lots, their quantities, recent ledger."""
+    if not permissions.can(user, permissions.VIEW, accession.institute_id):
+        return None
+    lots = list(
+        SeedLot.objects.filter(accession=accession).select_related("location").order_by("sequence")
+    )
+    recent = (
+        LotTransaction.objects.filter(lot__accession=accession)
+        .select_related("lot", "user")
+        .order_by("-created_at", "-pk")[:10]
+    )
+    return {
+        "accession": accession,
+        "lots": lots,
+        "recent": list(recent),
+        "can_receive": permissions.can(user, MANAGE_LOTS, accession.institute_id)
+        and accession.is_active,
+        "label_form": LabelForm(initial={"language": translation.get_language()}),
+    }
