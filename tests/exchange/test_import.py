@@ -307,3 +307,18 @@ def test_update_of_the_genus_alone_keeps_the_species_and_finds_or_makes_the_taxo
     taxon = Accession.objects.get().taxon
     assert (taxon.genus, taxon.species, taxon.species_author) == ("Aegilops", "durum", "Desf.")
     assert not Taxon.objects.filter(genus="Aegilops", species="").exists()
+
+
+def test_update_that_empties_the_donor_keeps_what_mcpd_does_not_carry(genebank, mcpd_file):
+    import_mcpd(mcpd_file([mcpd_row()]))
+    Acquisition.objects.update(import_permit="IP-2024-17")
+    result = import_mcpd(mcpd_file([mcpd_row(DONORCODE="", DONORNUMB="")]), update=True)
+    assert result.updated == 1
+    acquisition = Acquisition.objects.get()
+    assert acquisition.import_permit == "IP-2024-17"
+    assert acquisition.donor_institute is None and acquisition.donor_number == ""
+    # Without such details the acquisition record goes.
+    Acquisition.objects.update(import_permit="")
+    import_mcpd(mcpd_file([mcpd_row(DONORCODE="SYR002")]), update=True)
+    import_mcpd(mcpd_file([mcpd_row(DONORCODE="", DONORNUMB="")]), update=True)
+    assert not Acquisition.objects.exists()

@@ -435,6 +435,25 @@ class _BulkTable:
                 cursor.execute(sql, [*self.history_params, *chunk])
 
 
+EMPTY_EVENT = {
+    "collector_number": "",
+    "collecting_institute_name": "",
+    "collecting_institute_address": "",
+    "mission_code": "",
+    "site": "",
+    "latitude": None,
+    "longitude": None,
+    "latitude_dms": "",
+    "longitude_dms": "",
+    "coordinate_uncertainty": None,
+    "datum": "",
+    "georeference_method": "",
+    "elevation": None,
+    "date": "",
+    "source": None,
+}
+
+
 def _int_or_none(text: str) -> int | None:
     return int(text) if text else None
 
@@ -738,7 +757,14 @@ class _Writer:
         event_values = self.event_fields(v)
         event = CollectingEvent.objects.filter(accession_id=pk).first()
         if event_values is None and event is not None:
-            self._delete(event)
+            # Kept, with its MCPD fields emptied, when it holds what MCPD does not carry.
+            if event.habitat or event.mission_id or event.collectors.exists():
+                for name, value in EMPTY_EVENT.items():
+                    setattr(event, name, value)
+                self._save(event)
+                event.collecting_institutes.set([])
+            else:
+                self._delete(event)
         elif event_values is not None:
             event = event or CollectingEvent(accession_id=pk)
             for name, value in event_values.items():
@@ -751,7 +777,21 @@ class _Writer:
         acquisition_values = self.acquisition_fields(v)
         acquisition = Acquisition.objects.filter(accession_id=pk).first()
         if acquisition_values is None and acquisition is not None:
-            self._delete(acquisition)
+            if any(
+                getattr(acquisition, name)
+                for name in (
+                    "agreement_reference",
+                    "import_permit",
+                    "phytosanitary_certificate",
+                    "quarantine_notes",
+                    "donor_person_id",
+                )
+            ):
+                acquisition.donor_institute_id = None
+                acquisition.donor_name = acquisition.donor_number = ""
+                self._save(acquisition)
+            else:
+                self._delete(acquisition)
         elif acquisition_values is not None:
             acquisition = acquisition or Acquisition(accession_id=pk)
             for name, value in acquisition_values.items():
