@@ -90,3 +90,20 @@ def test_export_of_one_institute(genebank, other_genebank, mcpd_file, tmp_path):
     path = tmp_path / "syr.csv"
     assert export_mcpd(path, institute="syr002").rows == 1
     assert read_csv(path)[1][1] == "SYR002"
+
+
+def test_round_trip_keeps_the_order_whatever_the_number_pattern(db, tmp_path, mcpd_file):
+    from genebank.core.models import Institute
+
+    Institute.objects.create(code="JOR015", name="NARC", accession_prefix="JO-", is_holding=True)
+    rows = [mcpd_row(ACCENUMB=number) for number in ("JO-9", "JO-10", "JO-100", "X-1")]
+    import_mcpd(mcpd_file(rows))
+    first = tmp_path / "first.csv"
+    export_mcpd(first)
+    Accession.objects.all().delete()
+    Institute.objects.filter(code="JOR015").update(accession_prefix="")  # another database
+    import_mcpd(first)
+    second = tmp_path / "second.csv"
+    export_mcpd(second)
+    assert [row[2] for row in read_csv(first)[1:]] == ["JO-9", "JO-10", "JO-100", "X-1"]
+    assert first.read_bytes() == second.read_bytes()

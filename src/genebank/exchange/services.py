@@ -40,6 +40,7 @@ from genebank.exchange.mcpd import (
     iter_raw_rows,
 )
 from genebank.exchange.readers import Mapping, read_table
+from genebank.inventory.mcpd import storage_fields
 
 logger = logging.getLogger(__name__)
 
@@ -863,13 +864,15 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 def iter_mcpd_rows(queryset, public_only: bool = False, with_pk: bool = False) -> Iterator:
     """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks.
 
+    Rows come by institute, then in the order the accessions were registered: an import keeps
+    the order of its file, so an export imported into an empty database exports the same again
+    (an order by number would depend on each database's accession number pattern).
+
     The SQL comes from the ORM (joins, filters) but runs on a chunked cursor without the ORM's
     per-value converters, and the names, numbers and codes of each chunk come in one plain
     query each: at 200,000 accessions the converters alone would double the time.
     """
-    query = queryset.order_by("institute__code", "sequence", "number", "pk").values_list(
-        *_ROW_FIELDS
-    )
+    query = queryset.order_by("institute__code", "pk").values_list(*_ROW_FIELDS)
     sql, params = query.query.sql_with_params()
     cursor = connection.chunked_cursor()
     try:
@@ -938,6 +941,7 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterato
             event_ids,
         )
     )
+    storage = storage_fields(ids)  # STORAGE is derived from seed lots when there are any
     no_event = ("",) * 16
     for r in chunk:
         pk = r[0]
@@ -988,7 +992,7 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterato
             ";".join(identifiers[pk]) if pk in identifiers else "",  # OTHERNUMB
             r[17],  # DUPLSITE
             r[18],  # DUPLINSTNAME
-            r[16],  # STORAGE
+            storage.get(pk) or r[16],  # STORAGE
             _text(r[15]),  # MLSSTAT
             r[19],  # REMARKS
         ]
