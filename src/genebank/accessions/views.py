@@ -26,6 +26,7 @@ from genebank.accessions.passport import MCPD_FIELDS, mcpd_row
 from genebank.accessions.queries import detail_queryset, list_queryset, visible_accessions
 from genebank.core import permissions
 from genebank.core.geo import country_outline
+from genebank.inventory.views import accession_lots
 
 PAGE_SIZE = 50
 
@@ -78,6 +79,7 @@ def accession_detail(request, pk):
             "event": event,
             "acquisition": getattr(accession, "acquisition", None),
             "mcpd": list(mcpd_row(accession).items()),
+            "seed_lots": accession_lots(accession, request.user),
             "map_data": {"site": site, "outline": outline},
             "has_map": bool(site or outline),
             "can_edit": permissions.can(user, permissions.EDIT, accession.institute),

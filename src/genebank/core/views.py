@@ -14,6 +14,7 @@ from genebank.core import permissions, services
 from genebank.core.forms import MemberForm, RoleForm
 from genebank.core.models import Membership
 from genebank.core.reference import KINDS
+from genebank.inventory.alerts import alert_counts_for
 
 
 def home(request):
@@ -36,7 +37,12 @@ def home(request):
         for row in by_crop
     ]
     recent = accessions.select_related("institute", "taxon").order_by("-created_at")[:8]
-    return render(request, "core/home.html", {"totals": totals, "by_crop": rows, "recent": recent})
+    alerts = alert_counts_for(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"totals": totals, "by_crop": rows, "recent": recent, "alerts": alerts},
+    )
 
 
 def _kind(kind: str):
