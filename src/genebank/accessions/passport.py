@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genebank.accessions.models import Accession
+from genebank.inventory.mcpd import mcpd_storage
 
 MCPD_FIELDS = [
     "PUID", "INSTCODE", "ACCENUMB", "COLLNUMB", "COLLCODE", "COLLNAME", "COLLINSTADDRESS",
@@ -58,7 +59,7 @@ def mcpd_row(accession: Accession, *, public: bool = False) -> dict[str, str]:
         ),
         DUPLSITE=accession.duplicate_site_codes,
         DUPLINSTNAME=accession.duplicate_site_names,
-        STORAGE=accession.storage_codes,
+        STORAGE=mcpd_storage(accession),  # derived from seed lots when there are any
         MLSSTAT=_text(accession.mls_status),
         REMARKS=accession.remarks,
     )
