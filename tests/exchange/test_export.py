@@ -107,3 +107,21 @@ def test_round_trip_keeps_the_order_whatever_the_number_pattern(db, tmp_path, mc
     export_mcpd(second)
     assert [row[2] for row in read_csv(first)[1:]] == ["JO-9", "JO-10", "JO-100", "X-1"]
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_storage_comes_from_seed_lots_and_a_second_import_still_changes_nothing(
+    genebank, curator, mcpd_file, tmp_path
+):
+    from genebank.inventory.services import receive
+
+    path = mcpd_file([mcpd_row(STORAGE="12;20")])
+    import_mcpd(path)
+    accession = Accession.objects.get()
+    receive(accession, 500, "g", "base", curator)
+    exported = tmp_path / "out.csv"
+    export_mcpd(exported)
+    row = dict(zip(FIELDS, read_csv(exported)[1], strict=True))
+    assert row["STORAGE"] == "13"
+    again = import_mcpd(path)
+    assert (again.unchanged, again.exit_status) == (1, 0)
+    assert Accession.objects.get().storage_codes == "12;20"

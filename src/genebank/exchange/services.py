@@ -329,7 +329,7 @@ class _Planner:
         found: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
         for code, numbers in by_institute.items():
             queryset = Accession.objects.filter(institute__code=code, number__in=numbers)
-            for pk, values in iter_mcpd_rows(queryset, with_pk=True):
+            for pk, values in iter_mcpd_rows(queryset, with_pk=True, derived=False):
                 found[(code, values[INDEX["ACCENUMB"]])] = (
                     pk,
                     dict(zip(FIELDS, values, strict=True)),
@@ -733,7 +733,11 @@ class _Writer:
         """Apply the given fields to an existing accession, one audited save per record."""
         accession = Accession.objects.get(pk=pk)
         stored = dict(
-            zip(FIELDS, next(iter_mcpd_rows(Accession.objects.filter(pk=pk))), strict=True)
+            zip(
+                FIELDS,
+                next(iter_mcpd_rows(Accession.objects.filter(pk=pk), derived=False)),
+                strict=True,
+            )
         )
         merged = [values[INDEX[name]] if name in given else stored[name] for name in FIELDS]
         v = tuple(merged)
@@ -861,12 +865,17 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     return groups
 
 
-def iter_mcpd_rows(queryset, public_only: bool = False, with_pk: bool = False) -> Iterator:
+def iter_mcpd_rows(
+    queryset, public_only: bool = False, with_pk: bool = False, derived: bool = True
+) -> Iterator:
     """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks.
 
     Rows come by institute, then in the order the accessions were registered: an import keeps
     the order of its file, so an export imported into an empty database exports the same again
     (an order by number would depend on each database's accession number pattern).
+
+    STORAGE comes from the seed lots of accessions that have any (derived); the importer compares
+    a file with what it stored itself (derived=False), so that a second import changes nothing.
 
     The SQL comes from the ORM (joins, filters) but runs on a chunked cursor without the ORM's
     per-value converters, and the names, numbers and codes of each chunk come in one plain
@@ -878,7 +887,7 @@ def iter_mcpd_rows(queryset, public_only: bool = False, with_pk: bool = False) -
     try:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(BATCH):
-            yield from _mcpd_chunk(chunk, public_only, with_pk)
+            yield from _mcpd_chunk(chunk, public_only, with_pk, derived)
     finally:
         cursor.close()
 
@@ -903,7 +912,7 @@ def _coordinate_text(value) -> str:
 SIX_PLACES = Decimal("0.000001")
 
 
-def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterator:
+def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: bool) -> Iterator:
     quote = connection.ops.quote_name
     ids = [row[0] for row in chunk]
     event_ids = [row[21] for row in chunk if row[21] is not None]
@@ -941,7 +950,8 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool) -> Iterato
             event_ids,
         )
     )
-    storage = storage_fields(ids)  # STORAGE is derived from seed lots when there are any
+    # STORAGE is derived from seed lots when there are any.
+    storage = storage_fields(ids) if derived else {}
     no_event = ("",) * 16
     for r in chunk:
         pk = r[0]
