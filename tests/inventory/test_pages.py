@@ -362,3 +362,21 @@ def test_mcpd_export_derives_storage_from_lots(technician, make_accession):
     }
     assert rows[with_lots.pk]["STORAGE"] == "13"
     assert rows[without.pk]["STORAGE"] == "20"
+
+
+def test_a_lot_counted_in_its_own_place_is_not_misplaced(
+    client_for, technician, accession, storage
+):
+    client = client_for(technician)
+    on_shelf = services.receive(
+        accession, 10, "seeds", "base", technician, location=storage["shelf"]
+    )
+    elsewhere = services.receive(
+        accession, 10, "seeds", "active", technician, location=storage["active"]
+    )
+    stocktake = services.start_stocktake(storage["base_room"], technician)
+    url = f"/inventory/stocktakes/{stocktake.pk}/"
+    for lot in (on_shelf, elsewhere):
+        client.post(url, {"code": lot.number, "quantity": "10", "unit": "seeds"})
+    result = services.reconcile_stocktake(stocktake, technician, "")
+    assert [lot for lot, _place in result["misplaced"]] == [elsewhere]

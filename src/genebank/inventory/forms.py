@@ -194,6 +194,7 @@ class MoveLotForm(forms.Form):
         super().__init__(*args, **kwargs)
         if lot is not None:
             self.fields["location"].queryset = lot_holding_places(lot.institute_id)
+            self.fields["location"].initial = lot.location_id
         _style(self)
 
 

@@ -517,6 +517,8 @@ def stocktake_detail(request, pk):
                 )  # fmt: skip
         if lot is None:
             form.add_error("code", _("No lot has the code %(code)s.") % {"code": data["code"]})
+        elif found_at is None and services.lots_in(stocktake.location).filter(pk=lot.pk).exists():
+            found_at = lot.location  # found where the ledger has it, somewhere in this place
         if form.is_valid():
             try:
                 services.record_count(
