@@ -172,3 +172,26 @@ def test_the_lot_page_offers_labels(client_for, viewer, lot):
     page = client_for(viewer).get(f"/inventory/lots/{lot.pk}/").content.decode()
     assert 'action="/inventory/labels/"' in page
     assert 'name="copies"' in page
+
+
+def test_too_many_labels_are_refused_and_queries_stay_bounded(
+    client_for, viewer, technician, make_accession, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(4):
+        services.receive(make_accession(), 100, "seeds", "base", technician)
+    client = client_for(viewer)
+    params = {"source": "lots", "size": "a4-70x37"}
+    with CaptureQueriesContext(connection) as few:
+        client.get("/inventory/labels/", params)
+    for _ in range(4):
+        services.receive(make_accession(), 100, "seeds", "base", technician)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/inventory/labels/", params)
+    assert len(many) == len(few)
+    monkeypatch.setattr(labels, "MAX_LABELS", 5)
+    response = client.get("/inventory/labels/", params)
+    assert response.status_code == 400
+    assert "too many" in response.content.decode()

@@ -578,7 +578,8 @@ def _labels_for(request, source: str):
     copies = 1
     if source == "lots":
         _form, lots = _filtered_lots(request)
-        return labels.labels_for_lots(lots.order_by("institute__code", "sequence"))
+        lots = lots.select_related("accession__taxon__crop").order_by("institute__code", "sequence")
+        return labels.labels_for_lots(lots[: labels.MAX_LABELS + 1])
     if source == "lot":
         lot = _get_lot(request, _pk_param(request))
         try:
@@ -594,13 +595,13 @@ def _labels_for(request, source: str):
             .select_related("accession", "accession__taxon__crop")
             .order_by("sequence")
         )
-        return labels.labels_for_lots(lots)
+        return labels.labels_for_lots(lots[: labels.MAX_LABELS + 1])
     if source in ("location", "location-lots"):
         location = _get_location(request, _pk_param(request))
         if source == "location-lots":
             lots = services.lots_in(location).select_related("accession", "accession__taxon__crop")
-            return labels.labels_for_lots(lots.order_by("sequence"))
-        places = [location, *location.descendants().order_by("path")]
+            return labels.labels_for_lots(lots.order_by("sequence")[: labels.MAX_LABELS + 1])
+        places = [location, *location.descendants().order_by("path")[: labels.MAX_LABELS]]
         return [labels.location_label(place) for place in places]
     return None
 
@@ -617,8 +618,8 @@ def label_pdf(request):
             return HttpResponse(_("Unknown list of labels."), status=400, content_type="text/plain")
         if len(found) > labels.MAX_LABELS:
             return HttpResponse(
-                _("%(count)s labels are too many at once: print at most %(max)s.")
-                % {"count": len(found), "max": labels.MAX_LABELS},
+                _("That is too many labels at once: print at most %(max)s.")
+                % {"max": labels.MAX_LABELS},
                 status=400,
                 content_type="text/plain",
             )
