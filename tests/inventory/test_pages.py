@@ -380,3 +380,25 @@ def test_a_lot_counted_in_its_own_place_is_not_misplaced(
         client.post(url, {"code": lot.number, "quantity": "10", "unit": "seeds"})
     result = services.reconcile_stocktake(stocktake, technician, "")
     assert [lot for lot, _place in result["misplaced"]] == [elsewhere]
+
+
+def test_a_technician_uploads_readings_a_viewer_cannot(client_for, technician, viewer, storage):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    room = storage["base_room"]
+    url = f"/inventory/locations/{room.pk}/readings/"
+
+    def upload():
+        return {"file": SimpleUploadedFile("l.csv", LOGGER_CSV.encode(), content_type="text/csv")}
+
+    assert 'id="readings-form"' not in client_for(viewer).get(room_url(room)).content.decode()
+    assert client_for(viewer).post(url, upload()).status_code == 403
+    assert not EnvironmentReading.objects.exists()
+    client = client_for(technician)
+    assert 'id="readings-form"' in client.get(room_url(room)).content.decode()
+    assert client.post(url, upload()).status_code == 302
+    assert EnvironmentReading.objects.filter(location=room).count() == 4
+
+
+def room_url(room):
+    return f"/inventory/locations/{room.pk}/"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from genebank.core.permissions import require
 from genebank.inventory.models import EnvironmentReading, StorageLocation
-from genebank.inventory.permissions import MANAGE_STORAGE
+from genebank.inventory.permissions import RECORD_READINGS
 
 # Header words that name each column, in the languages loggers are sold with.
 TIME_KEYS = ("time", "date", "datum", "zeit", "heure", "fecha", "hora")
@@ -149,7 +149,7 @@ def import_readings(location: StorageLocation, text: str, user, source: str = ""
 
     Raises ValidationError listing every problem (row, field, value, message) when any row is bad.
     """
-    require(user, MANAGE_STORAGE, location.institute_id)
+    require(user, RECORD_READINGS, location.institute_id)
     readings, problems = read_readings(text)
     if problems:
         raise ValidationError([str(p) for p in problems], code="readings")

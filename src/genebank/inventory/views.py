@@ -39,7 +39,12 @@ from genebank.inventory.models import (
     Stocktake,
     StorageLocation,
 )
-from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
+from genebank.inventory.permissions import (
+    MANAGE_LOTS,
+    MANAGE_STORAGE,
+    RECORD_READINGS,
+    WITHDRAW_SEED,
+)
 
 PAGE_SIZE = 50
 
@@ -216,6 +221,7 @@ def _location_page(request, location, status=200, **forms):
     if permissions.can(user, MANAGE_STORAGE, location.institute_id):
         context["move_form"] = forms.get("move_form") or MoveLocationForm(location=location)
         context["add_form"] = forms.get("add_form") or LocationForm()
+    if permissions.can(user, RECORD_READINGS, location.institute_id):
         context["upload_form"] = forms.get("upload_form") or ReadingsUploadForm()
     context["can_count"] = permissions.can(user, MANAGE_LOTS, location.institute_id)
     return render(request, "inventory/location_detail.html", context, status=status)
@@ -281,7 +287,7 @@ def location_add(request, pk=None):
 @require_POST
 def location_readings(request, pk):
     location = _get_location(request, pk)
-    permissions.require(request.user, MANAGE_STORAGE, location.institute_id)
+    permissions.require(request.user, RECORD_READINGS, location.institute_id)
     form = ReadingsUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
