@@ -195,3 +195,10 @@ def test_too_many_labels_are_refused_and_queries_stay_bounded(
     response = client.get("/inventory/labels/", params)
     assert response.status_code == 400
     assert "too many" in response.content.decode()
+
+
+def test_mixed_lines_start_from_the_right_on_arabic_labels():
+    line = "Triticum durum · قمح"
+    assert labels.visual(line).startswith("Triticum")  # left to right: Latin first, on the left
+    shown = labels.visual(line, rtl=True)
+    assert shown.endswith("Triticum durum")  # right to left: read first, drawn rightmost

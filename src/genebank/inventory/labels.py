@@ -207,11 +207,12 @@ def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-def visual(text: str) -> str:
-    """The text as the PDF must draw it: Arabic joined and in right-to-left visual order."""
+def visual(text: str, rtl: bool = False) -> str:
+    """The text as the PDF must draw it: Arabic joined and in right-to-left visual order. On a
+    right-to-left label a line mixing scripts reads from the right, whichever script comes first."""
     if not _has_rtl(text):
         return text
-    return get_display(arabic_reshaper.reshape(text))
+    return get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else None)
 
 
 def _fit(canvas: Canvas, text: str, font: str, size: float, width: float, smallest: float):
@@ -269,7 +270,7 @@ def _draw_label(canvas: Canvas, label: Label, size: LabelSize, x0: float, y0: fl
     rows = [(label.heading, heading_size, 7.0)] + [(line, line_size, 4.5) for line in label.lines]
     cursor = top
     for text, font_size, smallest in rows:
-        shown, font_size = _fit(canvas, visual(text), font, font_size, text_width, smallest)
+        shown, font_size = _fit(canvas, visual(text, rtl), font, font_size, text_width, smallest)
         cursor -= font_size * 1.15
         if cursor < upper_bottom:
             break
