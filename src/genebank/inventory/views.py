@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -119,7 +119,7 @@ def _lot_page(
         context["move_form"] = move_form or MoveLotForm(lot=lot)
         if lot.status in (SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE):
             context["step_form"] = step_form or ProcessingStepForm(
-                lot=lot, initial={"date": services._today()}
+                lot=lot, initial={"date": timezone.localdate()}
             )
     context["label_form"] = LabelForm(initial={"language": translation.get_language()})
     return render(request, "inventory/lot_detail.html", context, status=status)
@@ -436,7 +436,7 @@ def processing_list(request):
         .order_by("sequence")
     )
     overdue = {lot.pk: why for lot, why in services.processing_overdue()}
-    today = services._today()
+    today = timezone.localdate()
     rows = []
     for lot in lots:
         steps = list(lot.processing_steps.all())
