@@ -283,3 +283,20 @@ def test_filter_form_submits_empty_by_default(client_for, viewer, genebank):
         choices = getattr(field, "choices", None)
         if choices is not None:
             assert list(choices)[0][0] in ("", None), name
+
+
+def test_history_names_related_records(client_for, curator, genebank):
+    from genebank.accessions import services
+    from tests.factories import CooperatorFactory
+
+    c = client_for(curator)
+    c.post(reverse("accessions:create"), form_data(genebank, collector_number="AB-1"))
+    a = Accession.objects.get()
+    person = CooperatorFactory(name="Hiba Nasser")
+    data = services.PassportData.from_accession(a)
+    data.collectors = [person]
+    services.update_accession(a, data, user=curator, reason="Collector from field book")
+    content = c.get(reverse("accessions:history", args=[a.pk])).content.decode()
+    assert "Hiba Nasser" in content
+    assert "{&#x27;" not in content and "{'" not in content
+    assert "March 1, 2024" in content or "1 March 2024" in content  # partial dates read as dates

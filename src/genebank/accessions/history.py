@@ -41,19 +41,31 @@ class HistoryEntry:
         ]
 
 
+PARTIAL_DATE_FIELDS = {"acquisition_date", "date"}
+
+
 def _display(model, name: str, value) -> str:
-    if value in (None, ""):
+    if value in (None, "", []):
         return "—"
     try:
         f = model._meta.get_field(name)
     except Exception:
         return str(value)
+    if f.many_to_many:
+        # simple_history keeps a many-to-many field as a list of through rows ({"model": pk});
+        # show the related records by name.
+        key = f.related_model._meta.model_name
+        pks = [row.get(key) for row in value if isinstance(row, dict)]
+        related = f.related_model._base_manager.in_bulk([pk for pk in pks if pk is not None])
+        return ", ".join(str(related.get(pk, pk)) for pk in pks) or "—"
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, list):  # many-to-many snapshot
-        return ", ".join(str(v) for v in value) or "—"
+    if name in PARTIAL_DATE_FIELDS and isinstance(value, str):
+        from genebank.accessions.checks import partial_date_display
+
+        return partial_date_display(value) or value
     return str(value)
 
 
