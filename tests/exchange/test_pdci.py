@@ -168,4 +168,5 @@ def test_filling_every_field_reaches_the_maximum_of_the_kind(row):
         assert result.points == MCPD_MAXIMUM
     else:
         assert result.points == (810 if row["SAMPSTAT"].strip() else 730)
-    assert not result.missing
+    expected_missing = [] if row["SAMPSTAT"].strip() else ["SAMPSTAT"]
+    assert [c.field for c in result.missing] == expected_missing
