@@ -121,7 +121,8 @@ MCPD_MAXIMUM = 960
 def accession_kind(sampstat: str) -> str:
     """The PDCI's kind of accession for a SAMPSTAT code ('' or unreadable: other)."""
     text = (sampstat or "").strip()
-    if text.isdigit():
+    # ASCII digits only: str.isdigit() also accepts superscripts, which int() refuses.
+    if text.isascii() and text.isdigit():
         return _KIND_BY_HUNDRED.get(int(text) // 100, OTHER)
     return OTHER
 
