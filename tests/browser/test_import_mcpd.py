@@ -19,6 +19,7 @@ def test_import_a_file_with_one_bad_row(page_for, curator, genebank, tmp_path, s
     )
     page = page_for(curator)
     page.goto("/")
+    page.get_by_role("button", name="Accessions").click()
     page.get_by_role("link", name="Import", exact=True).click()
     page.set_input_files("#id_file", str(path))
     page.select_option("#id_institute", str(genebank.pk))
