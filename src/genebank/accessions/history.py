@@ -99,6 +99,7 @@ def _entries(history_qs, record_label: str) -> list[HistoryEntry]:
                     "updated_at",
                     "sequence",
                     "position",
+                    "pdci",  # derived from the passport, not kept in history
                 ):
                     continue
                 value = getattr(record, f.attname)

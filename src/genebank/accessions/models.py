@@ -204,9 +204,15 @@ class Accession(models.Model):
     )
     deaccession_date = models.DateField(_("deaccession date"), null=True, blank=True)
     deaccession_reason = models.TextField(_("deaccession reason"), blank=True)
+    # Passport Data Completeness Index (exchange/pdci.py), derived from the passport and kept
+    # here so that lists and collection summaries need not compute it. Not audited: it follows
+    # the audited passport data. Empty until computed (genebank pdci).
+    pdci = models.DecimalField(
+        _("PDCI"), max_digits=4, decimal_places=2, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[breeding_institutes])
+    history = HistoricalRecords(m2m_fields=[breeding_institutes], excluded_fields=["pdci"])
 
     class Meta:
         ordering = ["institute__code", "sequence", "number"]

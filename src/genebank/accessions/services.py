@@ -494,6 +494,10 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
         acq_attrs[name] = acq_attrs[name] or ""
     if _set_if_changed(acquisition, acq_attrs) or acquisition.pk is None:
         _audited_save(acquisition, user, reason)
+    from genebank.exchange.services import refresh_pdci  # the PDCI follows the passport
+
+    refresh_pdci(Accession.objects.filter(pk=accession.pk))
+    accession.refresh_from_db(fields=["pdci"])
 
 
 @dataclass

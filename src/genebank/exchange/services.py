@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from genebank.exchange.mcpd import (
     canonical_decimal,
     iter_raw_rows,
 )
+from genebank.exchange.pdci import pdci_points, score_of
 from genebank.exchange.readers import Mapping, read_table
 from genebank.inventory.mcpd import storage_fields
 
@@ -572,6 +574,9 @@ class _Writer:
             "duplicate_site_codes": v[INDEX["DUPLSITE"]],
             "duplicate_site_names": v[INDEX["DUPLINSTNAME"]],
             "remarks": v[INDEX["REMARKS"]],
+            # From the file's row: a new accession has no seed lots to derive STORAGE from.
+            # Updates are recomputed from the stored record after writing (refresh_pdci).
+            "pdci": score_of(pdci_points(v)),
         }
 
     @staticmethod
@@ -614,6 +619,8 @@ class _Writer:
             self.create([r[2] for r in creates])
         for _status, pk, values, given in updates:
             self.update(pk, values, given)
+        if updates:
+            refresh_pdci(Accession.objects.filter(pk__in=[r[1] for r in updates]))
 
     def create(self, rows: list[tuple]) -> None:
         """New accessions and their records: raw multi-row INSERTs and INSERT ... SELECT history."""
@@ -882,7 +889,10 @@ def iter_mcpd_rows(
     query each: at 200,000 accessions the converters alone would double the time.
     """
     query = queryset.order_by("institute__code", "pk").values_list(*_ROW_FIELDS)
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # e.g. .none(): no SQL to run
+        return
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, params)
@@ -1010,6 +1020,32 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
             for name in COORDINATE_FIELDS:
                 values[INDEX[name]] = ""
         yield (pk, values) if with_pk else values
+
+
+def refresh_pdci(queryset=None) -> int:
+    """Store the PDCI of the accessions (all by default), computed from their MCPD rows.
+
+    The services call it after every change of passport data; `genebank pdci` runs it for a
+    whole database (after an upgrade, or when seed lots changed a derived STORAGE). One UPDATE
+    per distinct score and chunk: scores repeat, so that is a few dozen statements per chunk.
+    """
+    if queryset is None:
+        queryset = Accession.objects.all()
+    count = 0
+    by_score: dict[Decimal, list[int]] = {}
+
+    def flush() -> None:
+        for score, ids in by_score.items():
+            Accession.objects.filter(pk__in=ids).update(pdci=score)
+        by_score.clear()
+
+    for pk, values in iter_mcpd_rows(queryset, with_pk=True):
+        by_score.setdefault(score_of(pdci_points(values)), []).append(pk)
+        count += 1
+        if count % BATCH == 0:
+            flush()
+    flush()
+    return count
 
 
 EXPORT_FORMATS = ("csv", "tsv", "xlsx")
