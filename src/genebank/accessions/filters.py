@@ -41,6 +41,7 @@ class AccessionFilter(django_filters.FilterSet):
             ("acquisition_date", "acquired"),
             ("sample_status", "sampstat"),
             ("created_at", "created"),
+            ("pdci", "pdci"),
         ),
         field_labels={
             "number": _("Accession number"),
@@ -49,6 +50,7 @@ class AccessionFilter(django_filters.FilterSet):
             "acquired": _("Acquisition date"),
             "sampstat": _("Biological status"),
             "created": _("Registered"),
+            "pdci": _("Passport data completeness (PDCI)"),
         },
         label=_("Sort by"),
     )

@@ -139,6 +139,11 @@ class Criterion:
     earned: int
     possible: int
 
+    @property
+    def gain(self) -> Decimal:
+        """What filling the field would add to the score."""
+        return score_of(self.possible - self.earned)
+
 
 @dataclass(frozen=True)
 class Pdci:
@@ -308,3 +313,92 @@ def pdci_points(v: Sequence[str]) -> int:
 def pdci_many(rows: Iterable[Sequence[str]]) -> list[Decimal]:
     """The PDCI of each row (41 values in MCPD order), in order."""
     return [score_of(pdci_points(v)) for v in rows]
+
+
+# --- a collection's index --------------------------------------------------------------------
+
+BINS = 10  # 0-1, 1-2, ... 9-10
+
+
+@dataclass(frozen=True)
+class CollectionPdci:
+    """The stored PDCI of a holding institute's accessions: count, mean, range, histogram."""
+
+    institute_id: int
+    code: str
+    name: str
+    accessions: int
+    scored: int
+    mean: Decimal | None
+    lowest: Decimal | None
+    highest: Decimal | None
+    bins: tuple[int, ...]
+
+    @property
+    def unscored(self) -> int:
+        return self.accessions - self.scored
+
+    @property
+    def histogram(self) -> list[dict]:
+        """Bars for an inline SVG: bin label, count, and height out of 100."""
+        tallest = max(self.bins) or 1
+        bars = []
+        for low, count in enumerate(self.bins):
+            height = round(90 * count / tallest)  # room above the tallest bar for its count
+            bars.append(
+                {
+                    "low": low,
+                    "high": low + 1,
+                    "count": count,
+                    "x": low * 20,
+                    "y": 100 - height,
+                    "height": height,
+                }
+            )
+        return bars
+
+
+def collection_pdci(queryset) -> list[CollectionPdci]:
+    """Per holding institute of the accessions (a queryset), in one query whatever their number."""
+    from django.db.models import Avg, Count, Max, Min, Q
+
+    bins = {
+        f"bin{low}": Count(
+            "pk",
+            filter=Q(pdci__gte=low)
+            & (Q(pdci__lte=low + 1) if low == BINS - 1 else Q(pdci__lt=low + 1)),
+        )
+        for low in range(BINS)
+    }
+    rows = (
+        queryset.order_by()
+        .values("institute_id", "institute__code", "institute__name")
+        .annotate(
+            accessions=Count("pk"),
+            scored=Count("pdci"),
+            mean=Avg("pdci"),
+            lowest=Min("pdci"),
+            highest=Max("pdci"),
+            **bins,
+        )
+        .order_by("institute__code")
+    )
+
+    def two_places(value) -> Decimal | None:
+        # SQLite hands back averages and extremes as floats.
+        return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+    return [
+        CollectionPdci(
+            institute_id=row["institute_id"],
+            code=row["institute__code"],
+            name=row["institute__name"],
+            accessions=row["accessions"],
+            scored=row["scored"],
+            mean=two_places(row["mean"]),
+            lowest=two_places(row["lowest"]),
+            highest=two_places(row["highest"]),
+            bins=tuple(row[f"bin{low}"] for low in range(BINS)),
+        )
+        for row in rows
+    ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/problems.csv", views.import_problems_csv, name="import_problems_csv"),
     path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("pdci/", views.pdci_summary, name="pdci_summary"),
 ]

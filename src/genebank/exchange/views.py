@@ -13,11 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from genebank.accessions.models import Accession
+from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
 from genebank.exchange import services
 from genebank.exchange.forms import UploadForm
 from genebank.exchange.mcpd import FIELDS
 from genebank.exchange.models import ImportSession
+from genebank.exchange.pdci import collection_pdci
 from genebank.exchange.readers import ReadError
 
 PAGE_SIZE = 50
@@ -186,3 +189,11 @@ def import_commit(request, pk: int):
         else:
             messages.error(request, _("Nothing was written: some rows have errors."))
     return redirect("exchange:import_preview", session.pk)
+
+
+def pdci_summary(request):
+    """The passport data completeness of each collection the user may see (active accessions)."""
+    accessions = visible_accessions(request.user).filter(status=Accession.Status.ACTIVE)
+    return render(
+        request, "exchange/pdci_summary.html", {"collections": collection_pdci(accessions)}
+    )
