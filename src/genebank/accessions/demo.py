@@ -1701,6 +1701,9 @@ def load_demo_collection(
         }
         ctx = {"institutes": institutes, "people": people, "missions": missions, "taxa": taxa}
         _write_accessions(plan.accessions, ctx, admin, progress)
+        from genebank.exchange.services import refresh_pdci  # the index follows the passport
+
+        refresh_pdci()
     return DemoSummary(
         institute=holding,
         accessions=len(plan.accessions),
