@@ -6,6 +6,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
@@ -18,6 +19,7 @@ from genebank.accessions.demo import (
     load_demo_collection,
 )
 from genebank.core.models import Role
+from genebank.inventory.demo import load_demo_inventory
 
 
 class Command(BaseCommand):
@@ -65,14 +67,18 @@ class Command(BaseCommand):
             raise CommandError(_("--count must be at least 1."))
 
         started = time.monotonic()
-        with tqdm(
-            total=count,
-            desc=_("Demo collection"),
-            unit=_("accession"),
-            file=sys.stderr,
-            disable=verbosity == 0,
-        ) as bar:
+        with (
+            transaction.atomic(),
+            tqdm(
+                total=count,
+                desc=_("Demo collection"),
+                unit=_("accession"),
+                file=sys.stderr,
+                disable=verbosity == 0,
+            ) as bar,
+        ):
             summary = load_demo_collection(count=count, seed=seed, progress=bar.update)
+            inventory = load_demo_inventory(summary.institute, seed=seed)
         elapsed = time.monotonic() - started
 
         self.stdout.write(
@@ -88,6 +94,10 @@ class Command(BaseCommand):
                     "seconds": elapsed,
                 }
             )
+        )
+        self.stdout.write(
+            _("Stored %(lots)d seed lots with %(transactions)d ledger transactions.")
+            % {"lots": inventory.lots, "transactions": inventory.transactions}
         )
         self.stdout.write("")
         self.stdout.write(
