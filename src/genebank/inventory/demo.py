@@ -322,7 +322,7 @@ def _plan_stored(rng, accession, crop, today) -> list[_Lot]:
     for kind in kinds:
         if kind == "base":
             seeds = rng.randint(reserve * 2, reserve * 7)
-            if rng.random() < 0.05:  # a poor harvest: under the regeneration threshold already
+            if rng.random() < 0.03:  # a poor harvest: under the regeneration threshold already
                 seeds = rng.randint(reserve // 3, reserve - 100)
         elif kind == "active":
             seeds = rng.randint(int(reserve * 1.6), reserve * 5)
@@ -356,7 +356,7 @@ def _plan_stored(rng, accession, crop, today) -> list[_Lot]:
             )
             lot.moisture_method = SeedLot.MoistureMethod.HYGROMETER
         if kind == "active":
-            lot.low = rng.random() < 0.1
+            lot.low = rng.random() < 0.07
             lot.deplete = not lot.low and rng.random() < 0.015
         lots.append(lot)
     return lots
