@@ -479,7 +479,7 @@ def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Prob
             )
         )
         return None, problems
-    if abs(number) > limit:
+    if number.copy_abs() > limit:  # copy_abs: no context, no Overflow on 1E1000000
         problems.append(
             _error(
                 field,
