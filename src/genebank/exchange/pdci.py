@@ -242,71 +242,84 @@ def pdci(row: Mapping[str, str]) -> Decimal:
 # --- fast path: many rows as sequences in MCPD order ---------------------------------------------
 
 _I = {name: i for i, name in enumerate(MCPD_FIELDS)}
+# Per kind, the kind-dependent rules as (rule, index, index2, points, reduced) with indexes into
+# the row: "plain" (points if filled), "site" (points without coordinates, reduced with),
+# "coordinates", "either" (points for the first field, or else reduced for the second).
+_RULES: dict[str, tuple[tuple[str, int, int, int, int], ...]] = {}
+for _kind, _weights in _BY_KIND.items():
+    _rules = []
+    for _name, _weight in _weights.items():
+        if _name == "coordinates":
+            _rules.append(("coordinates", 0, 0, _weight, 0))
+        elif _name == "COLLSITE":
+            _rules.append(("site", _I[_name], 0, _weight[0], _weight[1]))
+        elif _name in ("BREDCODE", "COLLCODE"):
+            _second = "BREDNAME" if _name == "BREDCODE" else "COLLNAME"
+            _rules.append(("either", _I[_name], _I[_second], _weight[0], _weight[1]))
+        else:
+            _rules.append(("plain", _I[_name], 0, _weight, 0))
+    _RULES[_kind] = tuple(_rules)
+(
+    _GENUS, _SPECIES, _SPAUTHOR, _SUBTAXA, _SUBTAUTHOR, _CROPNAME, _ACQDATE, _SAMPSTAT,
+    _DONORCODE, _DONORNAME, _DONORNUMB, _OTHERNUMB, _DUPLSITE, _DUPLINSTNAME, _STORAGE,
+    _MLSSTAT, _DECLATITUDE, _DECLONGITUDE, _LATITUDE, _LONGITUDE,
+) = (
+    _I[name]
+    for name in (
+        "GENUS SPECIES SPAUTHOR SUBTAXA SUBTAUTHOR CROPNAME ACQDATE SAMPSTAT DONORCODE "
+        "DONORNAME DONORNUMB OTHERNUMB DUPLSITE DUPLINSTNAME STORAGE MLSSTAT DECLATITUDE "
+        "DECLONGITUDE LATITUDE LONGITUDE"
+    ).split()
+)  # fmt: skip
+_KIND_CACHE: dict[str, str] = {}
 
 
 def pdci_points(v: Sequence[str]) -> int:
     """The index in points (0-1000) of a row given as its 41 values in MCPD order.
 
-    The same rules as pdci_breakdown() without building a breakdown: about ten times faster,
-    for imports and recomputing a whole collection. Tests keep the two in agreement.
+    The same rules as pdci_breakdown() without building a breakdown: several times faster, for
+    imports and recomputing a whole collection. Tests keep the two in agreement.
     """
-    i = _I
-
-    def f(name: str) -> bool:
-        value = v[i[name]]
-        return bool(value) and not value.isspace()
-
+    f = [bool(x) and not x.isspace() for x in v]
     points = 0
-    if f("GENUS"):
+    if f[_GENUS]:
         points += 120
-        if f("SPECIES"):
-            points += 80
-            if f("SPAUTHOR"):
-                points += 5
-            if f("SUBTAXA"):
-                points += 40
-            if f("SUBTAUTHOR"):
-                points += 5
-            if f("CROPNAME"):
-                points += 45
-    if f("ACQDATE"):
-        points += 10
-    if f("SAMPSTAT"):
-        points += 80
-    donor_code, donor_name = f("DONORCODE"), f("DONORNAME")
-    if donor_code:
-        points += 40
-    elif donor_name:
-        points += 20
-    if f("DONORNUMB"):
-        points += 40 if donor_code or donor_name else 20
-    if f("OTHERNUMB"):
-        points += 35
-    if f("DUPLSITE"):
-        points += 30
-    elif f("DUPLINSTNAME"):
-        points += 15
-    if f("STORAGE"):
-        points += 15
-    if f("MLSSTAT"):
-        points += 15
-
-    weights = _BY_KIND[accession_kind(v[i["SAMPSTAT"]])]
-    coordinates = (f("DECLATITUDE") and f("DECLONGITUDE")) or (f("LATITUDE") and f("LONGITUDE"))
-    for name, weight in weights.items():
-        if name == "coordinates":
-            if coordinates:
-                points += weight  # type: ignore[operator]
-        elif name == "COLLSITE":
-            if f(name):
-                points += weight[1] if coordinates else weight[0]  # type: ignore[index]
-        elif name in ("BREDCODE", "COLLCODE"):
-            if f(name):
-                points += weight[0]  # type: ignore[index]
-            elif f("BREDNAME" if name == "BREDCODE" else "COLLNAME"):
-                points += weight[1]  # type: ignore[index]
-        elif f(name):
-            points += weight  # type: ignore[operator]
+        if f[_SPECIES]:
+            points += (
+                80 + 5 * f[_SPAUTHOR] + 40 * f[_SUBTAXA] + 5 * f[_SUBTAUTHOR] + 45 * f[_CROPNAME]
+            )
+    donor = f[_DONORCODE] or f[_DONORNAME]
+    points += (
+        10 * f[_ACQDATE]
+        + 80 * f[_SAMPSTAT]
+        + (40 if f[_DONORCODE] else 20 if f[_DONORNAME] else 0)
+        + ((40 if donor else 20) if f[_DONORNUMB] else 0)
+        + 35 * f[_OTHERNUMB]
+        + (30 if f[_DUPLSITE] else 15 if f[_DUPLINSTNAME] else 0)
+        + 15 * f[_STORAGE]
+        + 15 * f[_MLSSTAT]
+    )
+    sampstat = v[_SAMPSTAT]
+    kind = _KIND_CACHE.get(sampstat)
+    if kind is None:
+        kind = _KIND_CACHE[sampstat] = accession_kind(sampstat)
+        if len(_KIND_CACHE) > 1000:
+            _KIND_CACHE.clear()
+    coordinates = (f[_DECLATITUDE] and f[_DECLONGITUDE]) or (f[_LATITUDE] and f[_LONGITUDE])
+    for rule, index, second, full, reduced in _RULES[kind]:
+        if rule == "plain":
+            if f[index]:
+                points += full
+        elif rule == "either":
+            if f[index]:
+                points += full
+            elif f[second]:
+                points += reduced
+        elif rule == "site":
+            if f[index]:
+                points += reduced if coordinates else full
+        elif coordinates:
+            points += full
     return points
 
 

@@ -320,7 +320,9 @@ class _Planner:
             given = tuple(sorted(row.given)) if status == UPDATE else ()
             records.append((status, pk, tuple(values[name] for name in FIELDS), given))
         if records:
-            marshal.dump(records, spool)
+            data = marshal.dumps(records)
+            spool.write(len(data).to_bytes(8, "little"))
+            spool.write(data)
 
     def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
         by_institute: dict[str, list[str]] = {}
@@ -340,11 +342,10 @@ class _Planner:
 
 
 def _read_spool(spool) -> Iterator[list[tuple]]:
-    while True:
-        try:
-            yield marshal.load(spool)
-        except EOFError:
-            return
+    # Length-prefixed: marshal.load() on a file object reads it in tiny pieces, which made
+    # reading the spool back cost as much as writing the accessions' names.
+    while header := spool.read(8):
+        yield marshal.loads(spool.read(int.from_bytes(header, "little")))
 
 
 def _select(sql: str, model, params: list, count: int) -> list[tuple]:
@@ -410,20 +411,21 @@ class _BulkTable:
             self.history_params = [stamp, reason, "+", user_id]
 
     def insert(self, rows: list[dict]) -> None:
-        names = [f.attname for f in self.fields]
+        pairs = list(zip([f.attname for f in self.fields], self.defaults, strict=True))
+        decimals = list(self.decimals)
         params = []
+        append = params.append
         for row in rows:
-            values = [
-                row.get(name, default) for name, default in zip(names, self.defaults, strict=True)
-            ]
-            for i, f in self.decimals.items():
-                if values[i] not in (None, ""):
-                    values[i] = connection.ops.adapt_decimalfield_value(
-                        Decimal(values[i]), f.max_digits, f.decimal_places
-                    )
-                elif values[i] == "":
+            get = row.get
+            values = [get(name, default) for name, default in pairs]
+            for i in decimals:
+                value = values[i]
+                if value == "":
                     values[i] = None
-            params.append(values)
+                elif value is not None and not isinstance(value, Decimal):
+                    # Text from the file, already checked: the backend adapts Decimal itself.
+                    values[i] = Decimal(value)
+            append(values)
         with connection.cursor() as cursor:
             cursor.executemany(self.insert_sql, params)
 
