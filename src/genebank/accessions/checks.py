@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -18,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 import pycountry
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 ERROR = "error"
@@ -253,6 +255,26 @@ def _quantize(value: Decimal) -> Decimal:
     return abs(value) if value == 0 else value
 
 
+def _memoized(parse):
+    """Remember a pure parser's results per (text, axis, language): imports meet the same
+    coordinate texts thousands of times. Callers get their own copy of the problem list."""
+    cache: dict[tuple, tuple] = {}
+
+    @functools.wraps(parse)
+    def wrapper(text, axis: str):
+        if not isinstance(text, str):
+            return parse(text, axis)
+        key = (text, axis, get_language())
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= 100_000:
+                cache.clear()
+            found = cache[key] = parse(text, axis)
+        return (*found[:-1], list(found[-1]))
+
+    return wrapper
+
+
 def parse_dms(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
     """MCPD LATITUDE (DDMMSSH) or LONGITUDE (DDDMMSSH) as decimal degrees, negative south/west."""
     value, _canonical, problems = _read_dms(text, axis)
@@ -265,6 +287,7 @@ def clean_dms(text, axis: str) -> tuple[str | None, list[Problem]]:
     return canonical, problems
 
 
+@_memoized
 def _read_dms(text, axis: str) -> tuple[Decimal | None, str | None, list[Problem]]:
     field, _decimal_field, digits, limit, positive, negative = _axis(axis)
     if text is None:
@@ -415,6 +438,7 @@ def decimal_to_dms(value, axis: str) -> str:
     return f"{degrees:0{digits}d}{minutes:02d}{seconds:02d}{hemisphere}"
 
 
+@_memoized
 def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
     """DECLATITUDE (-90..90) or DECLONGITUDE (-180..180) as a Decimal with six places."""
     _dms_field, field, _digits, limit, positive, negative = _axis(axis)

@@ -498,57 +498,41 @@ class RowReader:
         self.institute = institute
         self.today = today or dt.date.today()
         # Parsers are pure: a value met before (a genus, a code, a date) is not parsed again.
-        self.cache: dict[tuple[str, str], tuple[str, list[Problem]]] = {}
+        # Field -> raw text -> (value, problems), for the fields a parser reads.
+        self.caches: dict[str, dict[str, tuple[str, list[Problem]]]] = {}
         self.taxon_cache: dict[tuple[str, str, str], list[Problem]] = {}
         self.parsers = {
             name: getattr(self, "field_" + name)
             for name in FIELDS
             if hasattr(self, "field_" + name)
         }
+        self.caches = {name: {} for name in self.parsers if name not in UNCACHED}
 
     def read(self, number: int, raw: dict[str, str]) -> Row:
         problems: list[Problem] = []
         values = dict.fromkeys(FIELDS, "")
         add = problems.extend
-        cache = self.cache
+        caches = self.caches
         for name, text in raw.items():
             if not text:
                 continue
-            if "\x00" in text:
-                # PostgreSQL cannot store NUL characters, and no one means them.
-                problems.append(Problem(name, text, _("NUL characters removed."), WARNING))
-                text = text.replace("\x00", "")
-            cleaned = text.strip()
-            if "  " in cleaned:
-                cleaned = re.sub(r" {2,}", " ", cleaned)
-            if cleaned != text:
-                if cleaned:
-                    problems.append(Problem(name, text, _("Stray blanks removed."), WARNING))
-                text = cleaned
-            if not text:
-                continue
-            parser = self.parsers.get(name)
-            if parser is None:
-                value = text
+            # Most values repeat (codes, dates, taxa, countries): a text met before in this
+            # field is not cleaned or parsed again.
+            cache = caches.get(name)
+            if cache is not None:
+                found = cache.get(text)
+                if found is None:
+                    found = self.read_value(name, text)
+                    if len(cache) > CACHE_SIZE:
+                        cache.clear()
+                    cache[text] = found
             else:
-                key = (name, text)
-                cached = cache.get(key)
-                if cached is None:
-                    cached = parser(text)
-                    if name not in UNCACHED:
-                        if len(cache) > CACHE_SIZE:
-                            cache.clear()
-                        cache[key] = cached
-                value, found = cached
-                if found:
-                    add(found)
-            limit = MAX_LENGTH.get(name)
-            if limit and len(value) > limit:
-                problems.append(
-                    Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})
-                )
-                value = ""
-            values[name] = value
+                found = self.read_value(name, text)
+            value, value_problems = found
+            if value_problems:
+                add(value_problems)
+            if value:
+                values[name] = value
         self.check_row(values, problems)
         if problems:
             accenumb = values["ACCENUMB"]
@@ -556,6 +540,34 @@ class RowReader:
                 Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
             ]
         return Row(number, values, problems, frozenset(raw))
+
+    def read_value(self, name: str, text: str) -> tuple[str, list[Problem]]:
+        """One field's text as its canonical value ("" when there is none) and its problems."""
+        problems: list[Problem] = []
+        if "\x00" in text:
+            # PostgreSQL cannot store NUL characters, and no one means them.
+            problems.append(Problem(name, text, _("NUL characters removed."), WARNING))
+            text = text.replace("\x00", "")
+        cleaned = text.strip()
+        if "  " in cleaned:
+            cleaned = re.sub(r" {2,}", " ", cleaned)
+        if cleaned != text:
+            if cleaned:
+                problems.append(Problem(name, text, _("Stray blanks removed."), WARNING))
+            text = cleaned
+        if not text:
+            return "", problems
+        parser = self.parsers.get(name)
+        if parser is None:
+            value = text
+        else:
+            value, found = parser(text)
+            problems.extend(found)
+        limit = MAX_LENGTH.get(name)
+        if limit and len(value) > limit:
+            problems.append(Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit}))
+            value = ""
+        return value, problems
 
     def check_row(self, values: dict[str, str], problems: list[Problem]) -> None:
         if self.institute:

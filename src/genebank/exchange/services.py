@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import logging
-import marshal
-import tempfile
+import multiprocessing
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -139,11 +139,15 @@ def import_mcpd(
     on_batch: Callable[[int], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
-    """Read, validate every row, then write all valid rows in one transaction, or nothing.
+    """Read and validate every row, writing valid rows in one transaction; or write nothing.
 
-    Rows are read twice from a spool file rather than kept in memory, so the size of the file
-    does not matter. ReadError means the file could not be read at all. on_progress is told
-    ("checked", rows) while reading and ("written", rows) while writing, once per batch.
+    Rows are checked in batches and each batch is written as soon as it is checked, inside the
+    import's transaction; when a row is rejected (and skip_invalid is not given), writing stops,
+    checking goes on to report every problem, and the transaction is rolled back, so the
+    database sees all the rows or none. Large files are checked in a second process (see
+    _checked_batches) while this one writes. Nothing is kept in memory beyond a batch, so the
+    size of the file does not matter. ReadError means the file could not be read at all.
+    on_progress is told ("checked", rows) and ("written", rows) once per batch.
     """
     path = Path(path)
     table = read_table(
@@ -155,45 +159,122 @@ def import_mcpd(
     countries = list(Country.objects.values_list("iso3", flat=True))
     reader = RowReader(countries, institute=institute.upper() if institute else None)
     planner = _Planner(result, update, on_problem)
-    raw_rows = iter_raw_rows(table, mapping)
-    with tempfile.TemporaryFile() as spool:
-        batch: list[Row] = []
-        for number, raw, problems in raw_rows:
-            if raw is None:
-                for problem in problems:
-                    result.add(problem, on_problem)
-                if number != table.header_row:
-                    result.left_out += 1
-                continue
-            batch.append(planner.read(reader, number, raw))
-            if len(batch) >= BATCH:
-                planner.flush(batch, spool)
-                batch = []
+    checked = _checked_batches(table, mapping, reader)
+    try:
+        with transaction.atomic():
+            writer = None
+            done = 0
+            for items in checked:
+                batch: list[Row] = []
+                for number, row, problems in items:
+                    if row is None:
+                        for problem in problems:
+                            result.add(problem, on_problem)
+                        if number != table.header_row:
+                            result.left_out += 1
+                        continue
+                    batch.append(planner.read(row))
+                records = planner.flush(batch)
                 if on_progress is not None:
                     on_progress("checked", result.rows)
-        planner.flush(batch, spool)
-        if on_progress is not None:
-            on_progress("checked", result.rows)
-        if dry_run or (result.rejected and not skip_invalid):
-            return result
-        spool.seek(0)
-        with transaction.atomic():
-            writer = _Writer(user, _("MCPD import %(file)s") % {"file": path.name}, planner)
-            writer.prepare()
-            done = 0
-            for records in _read_spool(spool):
+                if dry_run or (result.rejected and not skip_invalid) or not records:
+                    continue
+                if writer is None:
+                    reason = _("MCPD import %(file)s") % {"file": path.name}
+                    writer = _Writer(user, reason, planner)
+                writer.prepare()
                 writer.write(records)
                 done += len(records)
                 if on_batch is not None:
                     on_batch(done)
                 if on_progress is not None:
                     on_progress("written", done)
-        result.written = True
+            if dry_run or (result.rejected and not skip_invalid):
+                transaction.set_rollback(True)
+                return result
+    finally:
+        checked.close()
+    result.written = True
     return result
 
 
+# Files with at least this many rows are checked in a second process while this one writes.
+PARALLEL_ROWS = 10_000
+
+
+def _checked_batches(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+    """Batches of (row number, Row or None for a row left out, problems) in file order.
+
+    Each batch holds BATCH rows to import and the left-out rows among them. Checking a row is
+    pure computation, so for a large file a forked child process does it (reading the file as
+    well) and sends the batches through a pipe, while this process plans and writes: the two
+    cores of a small server both work. Only from a single-threaded process (the command line):
+    forking a threaded web server could copy a lock held by another thread. The child never
+    touches the database, and leaves with os._exit (multiprocessing), so the connection it
+    inherited is never closed by it.
+    """
+    if table.estimate >= PARALLEL_ROWS and hasattr(os, "fork") and threading.active_count() == 1:
+        return _checked_in_child(table, mapping, reader)
+    return _checked_here(table, mapping, reader)
+
+
+def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+    items: list[tuple] = []
+    rows = 0
+    for number, raw, problems in iter_raw_rows(table, mapping):
+        if raw is None:
+            items.append((number, None, problems))
+            continue
+        items.append((number, reader.read(number, raw), ()))
+        rows += 1
+        if rows >= BATCH:
+            yield items
+            items, rows = [], 0
+    yield items
+
+
+def _child_checks(connection_out, table, mapping, reader: RowReader) -> None:
+    try:
+        for items in _checked_here(table, mapping, reader):
+            connection_out.send(("rows", items))
+        connection_out.send(("done", None))
+    except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent
+        try:
+            connection_out.send(("error", exc))
+        except Exception:  # an exception that cannot be pickled
+            connection_out.send(("error", RuntimeError(repr(exc))))
+    finally:
+        connection_out.close()
+
+
+def _checked_in_child(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child_checks, args=(sending, table, mapping, reader), daemon=True
+    )
+    child.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                kind, payload = receiving.recv()
+            except EOFError:
+                raise RuntimeError(_("The process checking the file stopped.")) from None
+            if kind == "done":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
 class _Planner:
-    """First pass: reads rows, finds duplicates and existing accessions, spools what to write."""
+    """Finds duplicates, new institutes and existing accessions; says what to write."""
 
     def __init__(self, result: ImportResult, update: bool, on_problem):
         self.result = result
@@ -214,8 +295,9 @@ class _Planner:
             Accession.objects.values_list("institute__code", flat=True).distinct()
         )
 
-    def read(self, reader: RowReader, number: int, raw: dict[str, str]) -> Row:
-        row = reader.read(number, raw)
+    def read(self, row: Row) -> Row:
+        """Problems of a checked row that need the whole file: duplicates, new institutes."""
+        number = row.number
         self.result.rows += 1
         values = row.values
         if values["INSTCODE"] and values["ACCENUMB"]:
@@ -262,7 +344,8 @@ class _Planner:
             )
         )
 
-    def flush(self, batch: list[Row], spool) -> None:
+    def flush(self, batch: list[Row]) -> list[tuple]:
+        """The batch's records to write: (status, pk, values, fields given for an update)."""
         existing = self._existing(batch)
         records = []
         for row in batch:
@@ -319,10 +402,7 @@ class _Planner:
                 self.new_taxa[taxon] = None
             given = tuple(sorted(row.given)) if status == UPDATE else ()
             records.append((status, pk, tuple(values[name] for name in FIELDS), given))
-        if records:
-            data = marshal.dumps(records)
-            spool.write(len(data).to_bytes(8, "little"))
-            spool.write(data)
+        return records
 
     def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
         by_institute: dict[str, list[str]] = {}
@@ -339,13 +419,6 @@ class _Planner:
                     dict(zip(FIELDS, values, strict=True)),
                 )
         return found
-
-
-def _read_spool(spool) -> Iterator[list[tuple]]:
-    # Length-prefixed: marshal.load() on a file object reads it in tiny pieces, which made
-    # reading the spool back cost as much as writing the accessions' names.
-    while header := spool.read(8):
-        yield marshal.loads(spool.read(int.from_bytes(header, "little")))
 
 
 def _select(sql: str, model, params: list, count: int) -> list[tuple]:
@@ -473,6 +546,8 @@ class _Writer:
         self.institutes = planner.institutes
         self.taxa = planner.taxa
         self.institute_objects: dict[int, Institute] = {}
+        self.created_institutes: dict[str, bool] = {}
+        self.countries: set[str] | None = None
         now = timezone.now()
         user_id = user.pk if user is not None else None
         self.tables = {
@@ -500,21 +575,33 @@ class _Writer:
         )
 
     def prepare(self) -> None:
-        countries = set(Country.objects.values_list("iso3", flat=True))
+        """Create the institutes and taxa the rows checked so far need (once each)."""
+        if self.countries is None:
+            self.countries = set(Country.objects.values_list("iso3", flat=True))
         new = [
             Institute(
                 code=code,
                 name=code,
-                country_id=code[:3] if code[:3] in countries else None,
+                country_id=code[:3] if code[:3] in self.countries else None,
                 is_holding=holding,
             )
             for code, holding in self.planner.new_institutes.items()
+            if code not in self.created_institutes
         ]
         for institute in self.history(new, Institute):
             self.institutes[institute.code] = institute.pk
+            self.created_institutes[institute.code] = institute.is_holding
+        # A code first met as a donor and later as the INSTCODE of a row holds accessions.
+        for code, holding in self.planner.new_institutes.items():
+            if holding and not self.created_institutes[code]:
+                institute = Institute.objects.get(pk=self.institutes[code])
+                institute.is_holding = True
+                self._save(institute)
+                self.created_institutes[code] = True
         taxa = [
             Taxon(genus=g, species=s, subtaxa=st, species_author=sa, subtaxa_author=sta)
             for (g, s, st, sa, sta) in self.planner.new_taxa
+            if (g, s, st, sa, sta) not in self.taxa
         ]
         for taxon in self.history(taxa, Taxon):
             key = (
