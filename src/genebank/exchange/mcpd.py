@@ -137,6 +137,7 @@ class Row:
     values: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
     given: frozenset[str] = frozenset()
+    pdci: int | None = None  # PDCI points of the values, when the importer computed them
 
     @property
     def key(self) -> tuple[str, str]:

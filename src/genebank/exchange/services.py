@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import multiprocessing
+import operator
 import os
 import threading
 from collections import Counter
@@ -50,6 +51,7 @@ BATCH = 2000
 KEPT_PROBLEMS = 100_000
 ERRORS_CSV_COLUMNS = ["row", "ACCENUMB", "field", "value", "severity", "message"]
 INDEX = {name: i for i, name in enumerate(FIELDS)}
+MCPD_VALUES = operator.itemgetter(*FIELDS)  # a row's values dict -> its 41 values in order
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -225,7 +227,11 @@ def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
         if raw is None:
             items.append((number, None, problems))
             continue
-        items.append((number, reader.read(number, raw), ()))
+        row = reader.read(number, raw)
+        if not row.has_error:
+            # Here rather than when writing: in a large import this runs in the checking process.
+            row.pdci = pdci_points(MCPD_VALUES(row.values))
+        items.append((number, row, ()))
         rows += 1
         if rows >= BATCH:
             yield items
@@ -401,7 +407,7 @@ class _Planner:
             if status == CREATE and taxon not in self.taxa:
                 self.new_taxa[taxon] = None
             given = tuple(sorted(row.given)) if status == UPDATE else ()
-            records.append((status, pk, tuple(values[name] for name in FIELDS), given))
+            records.append((status, pk, MCPD_VALUES(values), given, row.pdci))
         return records
 
     def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
@@ -637,7 +643,7 @@ class _Writer:
         self.taxa[key] = taxon.pk
         return taxon.pk
 
-    def accession_fields(self, v: tuple) -> dict:
+    def accession_fields(self, v: tuple, pdci: int | None = None) -> dict:
         taxon = (
             v[INDEX["GENUS"]],
             v[INDEX["SPECIES"]],
@@ -665,7 +671,7 @@ class _Writer:
             "remarks": v[INDEX["REMARKS"]],
             # From the file's row: a new accession has no seed lots to derive STORAGE from.
             # Updates are recomputed from the stored record after writing (refresh_pdci).
-            "pdci": score_of(pdci_points(v)),
+            "pdci": score_of(pdci_points(v) if pdci is None else pdci),
         }
 
     @staticmethod
@@ -705,19 +711,23 @@ class _Writer:
         creates = [r for r in records if r[0] == CREATE]
         updates = [r for r in records if r[0] == UPDATE]
         if creates:
-            self.create([r[2] for r in creates])
-        for _status, pk, values, given in updates:
+            self.create([(r[2], r[4]) for r in creates])
+        for _status, pk, values, given, _pdci in updates:
             self.update(pk, values, given)
         if updates:
             refresh_pdci(Accession.objects.filter(pk__in=[r[1] for r in updates]))
 
-    def create(self, rows: list[tuple]) -> None:
-        """New accessions and their records: raw multi-row INSERTs and INSERT ... SELECT history."""
+    def create(self, records: list[tuple]) -> None:
+        """New accessions and their records: raw multi-row INSERTs and INSERT ... SELECT history.
+
+        records: (41 values, PDCI points or None).
+        """
         tables = self.tables
         by_institute: dict[int, list[dict]] = {}
-        for v in rows:
-            fields = self.accession_fields(v)
+        for v, pdci in records:
+            fields = self.accession_fields(v, pdci)
             by_institute.setdefault(fields["institute_id"], []).append(fields)
+        rows = [v for v, _pdci in records]
         ids: dict[tuple[int, str], int] = {}
         for institute_id, accessions in by_institute.items():
             tables[Accession].insert(accessions)
