@@ -44,6 +44,7 @@ from genebank.exchange.mcpd import (
 from genebank.exchange.pdci import pdci_points, score_of
 from genebank.exchange.readers import Mapping, read_table
 from genebank.inventory.mcpd import storage_fields
+from genebank.inventory.models import SeedLot
 
 logger = logging.getLogger(__name__)
 
@@ -992,6 +993,9 @@ def iter_mcpd_rows(
         sql, params = query.query.sql_with_params()
     except EmptyResultSet:  # e.g. .none(): no SQL to run
         return
+    # STORAGE is derived from seed lots: no lot query per chunk when there are no lots at all.
+    if derived and not SeedLot.objects.exists():
+        derived = False
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, params)
@@ -1067,22 +1071,23 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
         if r[21] is None:
             event = no_event
         else:
+            # Text columns of an existing event are never NULL; numbers need str().
             event = (
-                _text(r[22]),  # COLLNUMB
+                r[22],  # COLLNUMB
                 ";".join(collectors.get(r[21], ())),  # COLLCODE
-                _text(r[23]),  # COLLNAME
-                _text(r[24]),  # COLLINSTADDRESS
+                r[23],  # COLLNAME
+                r[24],  # COLLINSTADDRESS
                 r[25] or _text(r[26]),  # COLLMISSID
-                _text(r[27]),  # COLLSITE
+                r[27],  # COLLSITE
                 _coordinate_text(r[28]),  # DECLATITUDE
-                _text(r[30]),  # LATITUDE
+                r[30],  # LATITUDE
                 _coordinate_text(r[29]),  # DECLONGITUDE
-                _text(r[31]),  # LONGITUDE
+                r[31],  # LONGITUDE
                 _text(r[32]),  # COORDUNCERT
-                _text(r[33]),  # COORDDATUM
-                _text(r[34]),  # GEOREFMETH
+                r[33],  # COORDDATUM
+                r[34],  # GEOREFMETH
                 _text(r[35]),  # ELEVATION
-                _text(r[36]),  # COLLDATE
+                r[36],  # COLLDATE
                 _text(r[37]),  # COLLSRC
             )
         values = [
