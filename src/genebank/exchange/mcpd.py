@@ -508,6 +508,7 @@ class RowReader:
             if hasattr(self, "field_" + name)
         }
         self.caches = {name: {} for name in self.parsers if name not in UNCACHED}
+        self.givens: dict[frozenset[str], frozenset[str]] = {}
 
     def read(self, number: int, raw: dict[str, str]) -> Row:
         problems: list[Problem] = []
@@ -540,7 +541,10 @@ class RowReader:
             problems = [
                 Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
             ]
-        return Row(number, values, problems, frozenset(raw))
+        given = frozenset(raw)
+        # One object for the rows that give the same columns: cheaper to send between processes.
+        given = self.givens.setdefault(given, given)
+        return Row(number, values, problems, given)
 
     def read_value(self, name: str, text: str) -> tuple[str, list[Problem]]:
         """One field's text as its canonical value ("" when there is none) and its problems."""

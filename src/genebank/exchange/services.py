@@ -53,6 +53,11 @@ KEPT_PROBLEMS = 100_000
 ERRORS_CSV_COLUMNS = ["row", "ACCENUMB", "field", "value", "severity", "message"]
 INDEX = {name: i for i, name in enumerate(FIELDS)}
 MCPD_VALUES = operator.itemgetter(*FIELDS)  # a row's values dict -> its 41 values in order
+# Positions of the fields in a row's values (the writer reads them for every row).
+(_PUID, _INSTCODE, _ACCENUMB, _COLLNUMB, _COLLCODE, _COLLNAME, _COLLINSTADDRESS, _COLLMISSID, _GENUS, _SPECIES, _SPAUTHOR, _SUBTAXA, _SUBTAUTHOR, _CROPNAME, _ACCENAME, _ACQDATE, _ORIGCTY, _COLLSITE, _DECLATITUDE, _LATITUDE, _DECLONGITUDE, _LONGITUDE, _COORDUNCERT, _COORDDATUM, _GEOREFMETH, _ELEVATION, _COLLDATE, _BREDCODE, _BREDNAME, _SAMPSTAT, _ANCEST, _COLLSRC, _DONORCODE, _DONORNAME, _DONORNUMB, _OTHERNUMB, _DUPLSITE, _DUPLINSTNAME, _STORAGE, _MLSSTAT, _REMARKS,) = (INDEX[name] for name in 'PUID INSTCODE ACCENUMB COLLNUMB COLLCODE COLLNAME COLLINSTADDRESS COLLMISSID GENUS SPECIES SPAUTHOR SUBTAXA SUBTAUTHOR CROPNAME ACCENAME ACQDATE ORIGCTY COLLSITE DECLATITUDE LATITUDE DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH ELEVATION COLLDATE BREDCODE BREDNAME SAMPSTAT ANCEST COLLSRC DONORCODE DONORNAME DONORNUMB OTHERNUMB DUPLSITE DUPLINSTNAME STORAGE MLSSTAT REMARKS'.split())  # fmt: skip
+_TAXON = operator.itemgetter(_GENUS, _SPECIES, _SUBTAXA, _SPAUTHOR, _SUBTAUTHOR)
+_COLLECTING = operator.itemgetter(*(INDEX[name] for name in COLLECTING_FIELDS))
+_DONOR = operator.itemgetter(*(INDEX[name] for name in DONOR_FIELDS))
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -645,31 +650,25 @@ class _Writer:
         return taxon.pk
 
     def accession_fields(self, v: tuple, pdci: int | None = None) -> dict:
-        taxon = (
-            v[INDEX["GENUS"]],
-            v[INDEX["SPECIES"]],
-            v[INDEX["SUBTAXA"]],
-            v[INDEX["SPAUTHOR"]],
-            v[INDEX["SUBTAUTHOR"]],
-        )
-        institute_id = self.institutes[v[INDEX["INSTCODE"]]]
+        taxon = _TAXON(v)
+        institute_id = self.institutes[v[_INSTCODE]]
         return {
             "institute_id": institute_id,
-            "number": v[INDEX["ACCENUMB"]],
-            "sequence": self.sequence(institute_id, v[INDEX["ACCENUMB"]]),
-            "puid": v[INDEX["PUID"]],
+            "number": v[_ACCENUMB],
+            "sequence": self.sequence(institute_id, v[_ACCENUMB]),
+            "puid": v[_PUID],
             "taxon_id": self.taxa[taxon] if taxon in self.taxa else self.new_taxon(taxon),
-            "crop_name": v[INDEX["CROPNAME"]],
-            "acquisition_date": v[INDEX["ACQDATE"]],
-            "origin_country_id": v[INDEX["ORIGCTY"]] or None,
-            "sample_status": _int_or_none(v[INDEX["SAMPSTAT"]]),
-            "ancestry": v[INDEX["ANCEST"]],
-            "breeder_name": v[INDEX["BREDNAME"]],
-            "mls_status": _int_or_none(v[INDEX["MLSSTAT"]]),
-            "storage_codes": v[INDEX["STORAGE"]],
-            "duplicate_site_codes": v[INDEX["DUPLSITE"]],
-            "duplicate_site_names": v[INDEX["DUPLINSTNAME"]],
-            "remarks": v[INDEX["REMARKS"]],
+            "crop_name": v[_CROPNAME],
+            "acquisition_date": v[_ACQDATE],
+            "origin_country_id": v[_ORIGCTY] or None,
+            "sample_status": _int_or_none(v[_SAMPSTAT]),
+            "ancestry": v[_ANCEST],
+            "breeder_name": v[_BREDNAME],
+            "mls_status": _int_or_none(v[_MLSSTAT]),
+            "storage_codes": v[_STORAGE],
+            "duplicate_site_codes": v[_DUPLSITE],
+            "duplicate_site_names": v[_DUPLINSTNAME],
+            "remarks": v[_REMARKS],
             # From the file's row: a new accession has no seed lots to derive STORAGE from.
             # Updates are recomputed from the stored record after writing (refresh_pdci).
             "pdci": score_of(pdci_points(v) if pdci is None else pdci),
@@ -677,35 +676,35 @@ class _Writer:
 
     @staticmethod
     def event_fields(v: tuple) -> dict | None:
-        if not any(v[INDEX[name]] for name in COLLECTING_FIELDS):
+        if not any(_COLLECTING(v)):
             return None
         return {
-            "collector_number": v[INDEX["COLLNUMB"]],
-            "collecting_institute_name": v[INDEX["COLLNAME"]],
-            "collecting_institute_address": v[INDEX["COLLINSTADDRESS"]],
-            "mission_code": v[INDEX["COLLMISSID"]],
-            "site": v[INDEX["COLLSITE"]],
-            "latitude": v[INDEX["DECLATITUDE"]] or None,
-            "longitude": v[INDEX["DECLONGITUDE"]] or None,
-            "latitude_dms": v[INDEX["LATITUDE"]],
-            "longitude_dms": v[INDEX["LONGITUDE"]],
-            "coordinate_uncertainty": _int_or_none(v[INDEX["COORDUNCERT"]]),
-            "datum": v[INDEX["COORDDATUM"]],
-            "georeference_method": v[INDEX["GEOREFMETH"]],
-            "elevation": _int_or_none(v[INDEX["ELEVATION"]]),
-            "date": v[INDEX["COLLDATE"]],
-            "source": _int_or_none(v[INDEX["COLLSRC"]]),
+            "collector_number": v[_COLLNUMB],
+            "collecting_institute_name": v[_COLLNAME],
+            "collecting_institute_address": v[_COLLINSTADDRESS],
+            "mission_code": v[_COLLMISSID],
+            "site": v[_COLLSITE],
+            "latitude": v[_DECLATITUDE] or None,
+            "longitude": v[_DECLONGITUDE] or None,
+            "latitude_dms": v[_LATITUDE],
+            "longitude_dms": v[_LONGITUDE],
+            "coordinate_uncertainty": _int_or_none(v[_COORDUNCERT]),
+            "datum": v[_COORDDATUM],
+            "georeference_method": v[_GEOREFMETH],
+            "elevation": _int_or_none(v[_ELEVATION]),
+            "date": v[_COLLDATE],
+            "source": _int_or_none(v[_COLLSRC]),
         }
 
     def acquisition_fields(self, v: tuple) -> dict | None:
-        if not any(v[INDEX[name]] for name in DONOR_FIELDS):
+        if not any(_DONOR(v)):
             return None
-        donor = v[INDEX["DONORCODE"]]
+        donor = v[_DONORCODE]
         return {
             "kind": Acquisition.Kind.DONATION,
             "donor_institute_id": self.institutes[donor] if donor else None,
-            "donor_name": v[INDEX["DONORNAME"]],
-            "donor_number": v[INDEX["DONORNUMB"]],
+            "donor_name": v[_DONORNAME],
+            "donor_number": v[_DONORNUMB],
         }
 
     def write(self, records: list[tuple]) -> None:
@@ -746,13 +745,13 @@ class _Writer:
         names, identifiers, events, acquisitions, bred = [], [], [], [], []
         event_codes: dict[int, list[str]] = {}
         for v in rows:
-            pk = ids[(self.institutes[v[INDEX["INSTCODE"]]], v[INDEX["ACCENUMB"]])]
+            pk = ids[(self.institutes[v[_INSTCODE]], v[_ACCENUMB])]
             accession_ids.append(pk)
             names.extend(
                 {"accession_id": pk, "name": name, "position": position}
-                for position, name in enumerate(filter(None, v[INDEX["ACCENAME"]].split(";")))
+                for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
             )
-            for position, pair in enumerate(filter(None, v[INDEX["OTHERNUMB"]].split(";"))):
+            for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
                 code, _sep, identifier = pair.partition(":")
                 identifiers.append(
                     {
@@ -766,7 +765,7 @@ class _Writer:
             if event is not None:
                 event["accession_id"] = pk
                 events.append(event)
-                codes = list(filter(None, v[INDEX["COLLCODE"]].split(";")))
+                codes = list(filter(None, v[_COLLCODE].split(";")))
                 if codes:
                     event_codes[pk] = codes
             acquisition = self.acquisition_fields(v)
@@ -775,7 +774,7 @@ class _Writer:
                 acquisitions.append(acquisition)
             bred.extend(
                 {"accession_id": pk, "institute_id": self.institutes[code]}
-                for code in filter(None, v[INDEX["BREDCODE"]].split(";"))
+                for code in filter(None, v[_BREDCODE].split(";"))
             )
         tables[Accession].history(accession_ids, key="id")
         for model, records in (
@@ -808,13 +807,13 @@ class _Writer:
     def _names(accession_id: int, v: tuple) -> list[AccessionName]:
         return [
             AccessionName(accession_id=accession_id, name=name, position=position)
-            for position, name in enumerate(filter(None, v[INDEX["ACCENAME"]].split(";")))
+            for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
         ]
 
     @staticmethod
     def _identifiers(accession_id: int, v: tuple) -> list[AccessionIdentifier]:
         result = []
-        for position, pair in enumerate(filter(None, v[INDEX["OTHERNUMB"]].split(";"))):
+        for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
             code, _sep, identifier = pair.partition(":")
             result.append(
                 AccessionIdentifier(
@@ -852,19 +851,19 @@ class _Writer:
             if name != "sequence" or accession.sequence is None:
                 setattr(accession, name, value)
         self._save(accession)
-        if v[INDEX["ACCENAME"]] != stored["ACCENAME"]:
+        if v[_ACCENAME] != stored["ACCENAME"]:
             for old in accession.accession_names.all():
                 self._delete(old)
             for name in self._names(pk, v):
                 self._save(name)
-        if v[INDEX["OTHERNUMB"]] != stored["OTHERNUMB"]:
+        if v[_OTHERNUMB] != stored["OTHERNUMB"]:
             for old in accession.other_numbers.all():
                 self._delete(old)
             for identifier in self._identifiers(pk, v):
                 self._save(identifier)
-        if v[INDEX["BREDCODE"]] != stored["BREDCODE"]:
+        if v[_BREDCODE] != stored["BREDCODE"]:
             accession.breeding_institutes.set([])
-            for code in filter(None, v[INDEX["BREDCODE"]].split(";")):
+            for code in filter(None, v[_BREDCODE].split(";")):
                 accession.breeding_institutes.add(self.institutes[code])
         event_values = self.event_fields(v)
         event = CollectingEvent.objects.filter(accession_id=pk).first()
@@ -882,9 +881,9 @@ class _Writer:
             for name, value in event_values.items():
                 setattr(event, name, value)
             self._save(event)
-            if v[INDEX["COLLCODE"]] != stored["COLLCODE"]:
+            if v[_COLLCODE] != stored["COLLCODE"]:
                 event.collecting_institutes.set([])
-                for code in filter(None, v[INDEX["COLLCODE"]].split(";")):
+                for code in filter(None, v[_COLLCODE].split(";")):
                     event.collecting_institutes.add(self.institutes[code])
         acquisition_values = self.acquisition_fields(v)
         acquisition = Acquisition.objects.filter(accession_id=pk).first()
