@@ -150,6 +150,8 @@ def child(path: str, data_dir: str) -> None:
     result = import_mcpd(path)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A large import checks its rows in a forked process: its peak counts too.
+    checker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         json.dumps(
             {
@@ -158,6 +160,7 @@ def child(path: str, data_dir: str) -> None:
                 "errors": result.errors,
                 "warnings": result.warnings,
                 "peak_mb": peak_mb,
+                "checker_mb": checker_mb,
             }
         )
     )
@@ -197,7 +200,11 @@ def main() -> int:
         f"  genebank import mcpd (validated, normalized):   {ours:8.2f} s  {rows / ours:10,.0f} rows/s"
     )
     print(f"  ratio: {ours / limit:.1f}x (bar: 4x)")
-    print(f"  peak memory of the import process: {figures['peak_mb']:.0f} MB (bar: 600 MB)")
+    print(
+        f"  peak memory of the import process: {figures['peak_mb']:.0f} MB, of the process "
+        f"checking rows beside it: {figures['checker_mb']:.0f} MB; together at most "
+        f"{figures['peak_mb'] + figures['checker_mb']:.0f} MB (bar: 600 MB)"
+    )
     print(
         f"  created {figures['created']:,}, errors {figures['errors']}, warnings {figures['warnings']}"
     )
