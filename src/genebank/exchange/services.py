@@ -964,11 +964,12 @@ def _text(value) -> str:
     return str(value)
 
 
-def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """Values per key, joined with ';' as MCPD lists them."""
     groups: dict[int, list[str]] = {}
     for key, value in pairs:
         groups.setdefault(key, []).append(value)
-    return groups
+    return {key: ";".join(values) for key, values in groups.items()}
 
 
 def iter_mcpd_rows(
@@ -1021,9 +1022,12 @@ def _side_query(sql: str, ids: list[int]) -> list[tuple]:
 def _coordinate_text(value) -> str:
     if value is None:
         return ""
-    if not isinstance(value, Decimal):
-        # SQLite hands back the stored number as a float; six places is what the column keeps.
-        value = Decimal(repr(value)).quantize(SIX_PLACES)
+    if isinstance(value, (float, int)):
+        # SQLite hands back the stored number as a float. The column keeps six places, and a
+        # float holds a number of nine significant digits exactly enough for "%.6f" to give
+        # those places back: the same text as the Decimal, without making one.
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
     return canonical_decimal(value)
 
 
@@ -1079,7 +1083,7 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
             # Text columns of an existing event are never NULL; numbers need str().
             event = (
                 r[22],  # COLLNUMB
-                ";".join(collectors.get(r[21], ())),  # COLLCODE
+                collectors.get(r[21], ""),  # COLLCODE
                 r[23],  # COLLNAME
                 r[24],  # COLLINSTADDRESS
                 r[25] or _text(r[26]),  # COLLMISSID
@@ -1106,11 +1110,11 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
             r[7],  # SUBTAXA
             r[8],  # SUBTAUTHOR
             r[9],  # CROPNAME
-            ";".join(names[pk]) if pk in names else "",  # ACCENAME
+            names.get(pk, ""),  # ACCENAME
             r[10],  # ACQDATE
             r[11] or "",  # ORIGCTY
             *event[5:15],  # COLLSITE ... COLLDATE
-            ";".join(bred[pk]) if pk in bred else "",  # BREDCODE
+            bred.get(pk, ""),  # BREDCODE
             r[14],  # BREDNAME
             _text(r[12]),  # SAMPSTAT
             r[13],  # ANCEST
@@ -1118,7 +1122,7 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
             r[38] or "",  # DONORCODE
             r[39] or r[40] or "",  # DONORNAME
             r[41] or "",  # DONORNUMB
-            ";".join(identifiers[pk]) if pk in identifiers else "",  # OTHERNUMB
+            identifiers.get(pk, ""),  # OTHERNUMB
             r[17],  # DUPLSITE
             r[18],  # DUPLINSTNAME
             storage.get(pk) or r[16],  # STORAGE
