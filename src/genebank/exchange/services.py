@@ -496,20 +496,24 @@ class _BulkTable:
             self.history_params = [stamp, reason, "+", user_id]
 
     def insert(self, rows: list[dict]) -> None:
-        pairs = list(zip([f.attname for f in self.fields], self.defaults, strict=True))
+        names = [f.attname for f in self.fields]
+        defaults = dict(zip(names, self.defaults, strict=True))
+        # Every column's value in table order, in C: defaults overlaid with the row's values.
+        in_order = operator.itemgetter(*names)
         decimals = list(self.decimals)
         params = []
         append = params.append
         for row in rows:
-            get = row.get
-            values = [get(name, default) for name, default in pairs]
-            for i in decimals:
-                value = values[i]
-                if value == "":
-                    values[i] = None
-                elif value is not None and not isinstance(value, Decimal):
-                    # Text from the file, already checked: the backend adapts Decimal itself.
-                    values[i] = Decimal(value)
+            values = in_order({**defaults, **row})
+            if decimals:
+                values = list(values)
+                for i in decimals:
+                    value = values[i]
+                    if value == "":
+                        values[i] = None
+                    elif value is not None and not isinstance(value, Decimal):
+                        # Text from the file, already checked: the backend adapts Decimal.
+                        values[i] = Decimal(value)
             append(values)
         with connection.cursor() as cursor:
             cursor.executemany(self.insert_sql, params)
