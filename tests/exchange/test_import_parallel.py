@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 def forked(monkeypatch):
     """Every import in the test checks its rows in a child process; counts how many did."""
     monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
+    # Other tests may leave idle threads behind (background imports); none holds a lock here.
+    monkeypatch.setattr(services, "_may_fork", lambda: True)
     monkeypatch.setattr(services, "BATCH", 3)
     calls = []
     original = services._checked_in_child
@@ -90,3 +92,12 @@ def test_a_file_that_breaks_half_way_is_a_read_error(genebank, tmp_path, forked)
     with pytest.raises(ReadError):
         import_mcpd(path)
     assert forked and Accession.objects.count() == 0
+
+
+def test_no_fork_from_a_threaded_process(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert services._may_fork()
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # a web server's threads
+    assert not services._may_fork()

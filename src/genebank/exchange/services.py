@@ -221,9 +221,13 @@ def _checked_batches(table, mapping, reader: RowReader) -> Iterator[list[tuple]]
     touches the database, and leaves with os._exit (multiprocessing), so the connection it
     inherited is never closed by it.
     """
-    if table.estimate >= PARALLEL_ROWS and hasattr(os, "fork") and threading.active_count() == 1:
+    if table.estimate >= PARALLEL_ROWS and _may_fork():
         return _checked_in_child(table, mapping, reader)
     return _checked_here(table, mapping, reader)
+
+
+def _may_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
