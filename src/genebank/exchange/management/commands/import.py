@@ -53,24 +53,31 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help=_("user name recorded in the history (default: none)"))
 
-    bar = None
-    stage = None
+    bars: dict | None = None
 
     def progress(self, stage: str, rows: int) -> None:
-        """A progress bar on a terminal: rows checked, then rows written."""
+        """Progress bars on a terminal: rows checked and rows written (writing follows checking)."""
         from tqdm import tqdm
 
-        if stage != self.stage:
-            self.close_progress()
-            self.stage = stage
+        if self.bars is None:
+            self.bars = {}
+        bar = self.bars.get(stage)
+        if bar is None:
             label = _("checked") if stage == "checked" else _("written")
-            self.bar = tqdm(desc=label, unit=_(" rows"), file=sys.stderr, leave=False)
-        self.bar.update(rows - self.bar.n)
+            bar = tqdm(
+                desc=label,
+                unit=_(" rows"),
+                file=sys.stderr,
+                leave=False,
+                position=len(self.bars),
+            )
+            self.bars[stage] = bar
+        bar.update(rows - bar.n)
 
     def close_progress(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        for bar in (self.bars or {}).values():
+            bar.close()
+        self.bars = None
 
     def fail(self, message: str) -> None:
         raise CommandError(message, returncode=2)
