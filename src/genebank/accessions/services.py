@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -407,6 +407,8 @@ def _set_if_changed(instance, attrs: dict) -> bool:
     changed = False
     for name, value in attrs.items():
         f = instance._meta.get_field(name)
+        if value is None and not f.null and isinstance(f, (models.CharField, models.TextField)):
+            value = ""  # text columns keep "nothing" as the empty string, never NULL
         if f.is_relation:
             current = getattr(instance, f.attname)
             wanted = value.pk if value is not None else None
@@ -426,8 +428,6 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
         attrs["institute"] = data.institute
         attrs["number"] = data.number
         attrs["sequence"] = data.institute.parse_accession_sequence(data.number)
-    for name in ("puid", "crop_name", "acquisition_date", "ancestry", "breeder_name", "remarks"):
-        attrs[name] = attrs[name] or ""
     if _set_if_changed(accession, attrs) or creating:
         _audited_save(accession, user, reason)
     if set(accession.breeding_institutes.all()) != set(data.breeding_institutes):
@@ -459,20 +459,6 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
     if data.has_collecting_event() or event is not None:
         event = event or CollectingEvent(accession=accession)
         event_attrs = {_EVENT_FIELD.get(n, n): getattr(data, n) for n in COLLECTING_FIELDS}
-        for name in (
-            "mission_code",
-            "collector_number",
-            "collecting_institute_name",
-            "collecting_institute_address",
-            "site",
-            "latitude_dms",
-            "longitude_dms",
-            "datum",
-            "georeference_method",
-            "date",
-            "habitat",
-        ):
-            event_attrs[name] = event_attrs[name] or ""
         if _set_if_changed(event, event_attrs) or event.pk is None:
             _audited_save(event, user, reason)
         if set(event.collectors.all()) != set(data.collectors):
@@ -483,15 +469,6 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
     acquisition = None if creating else Acquisition.objects.filter(accession=accession).first()
     acquisition = acquisition or Acquisition(accession=accession)
     acq_attrs = {_ACQ_FIELD.get(n, n): getattr(data, n) for n in ACQUISITION_FIELDS}
-    for name in (
-        "donor_name",
-        "donor_number",
-        "agreement_reference",
-        "import_permit",
-        "phytosanitary_certificate",
-        "quarantine_notes",
-    ):
-        acq_attrs[name] = acq_attrs[name] or ""
     if _set_if_changed(acquisition, acq_attrs) or acquisition.pk is None:
         _audited_save(acquisition, user, reason)
     from genebank.exchange.services import refresh_pdci  # the PDCI follows the passport
