@@ -25,6 +25,7 @@ from genebank.accessions.models import Accession, AccessionName, CollectingMissi
 from genebank.accessions.passport import MCPD_FIELDS, mcpd_row
 from genebank.accessions.queries import detail_queryset, list_queryset, visible_accessions
 from genebank.core import permissions
+from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
 from genebank.inventory.views import accession_lots
 
@@ -118,7 +119,7 @@ def accession_create(request):
                     reason=form.cleaned_data.get("reason") or "",
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -152,7 +153,7 @@ def accession_edit(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("accessions:detail", accession.pk)
@@ -162,14 +163,6 @@ def accession_edit(request, pk):
             accession=accession,
         )
     return _form_page(request, form, accession)
-
-
-def _attach(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def accession_deaccession(request, pk):
@@ -197,7 +190,7 @@ def accession_deaccession(request, pk):
                 )
             return redirect("accessions:detail", accession.pk)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
     return render(
         request,
         "accessions/deaccession.html",
@@ -281,7 +274,7 @@ def mission_edit(request, pk=None):
                 mission, data=data, user=request.user, reason=form.cleaned_data.get("reason", "")
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Collecting mission saved."))
             return redirect("accessions:mission_detail", mission.pk)

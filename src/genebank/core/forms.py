@@ -21,6 +21,16 @@ def style_fields(fields, size: str = "") -> None:
         widget.attrs.setdefault("class", css)
 
 
+def attach_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: beside its field when the form has that
+    field, above the form otherwise."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class BootstrapMixin:
     def style(self):
         style_fields(self.fields)

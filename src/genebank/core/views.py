@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from genebank.accessions.history import record_history
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions, services
-from genebank.core.forms import MemberForm, RoleForm
+from genebank.core.forms import MemberForm, RoleForm, attach_errors
 from genebank.core.models import Membership
 from genebank.core.reference import KINDS
 from genebank.inventory.alerts import alert_counts_for
@@ -135,8 +135,7 @@ def member_list(request):
         try:
             services.add_member(chosen, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Account saved."))
             return redirect("member_list")
