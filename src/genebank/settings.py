@@ -202,6 +202,9 @@ REST_FRAMEWORK = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History pages read a record's rows by its id and sort those few: no index on the date
+# (see genebank.core.audit).
+SIMPLE_HISTORY_DATE_INDEX = False
 
 LOGGING = {
     "version": 1,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from genebank.core.audit import audit_trail
 from genebank.core.models import Cooperator, Country, Crop, Institute, Taxon
 
 PARTIAL_DATE_HELP = _("YYYYMMDD; unknown month or day as -- (e.g. 1984----, 198406--).")
@@ -117,7 +117,7 @@ class CollectingMission(models.Model):
     )
     export_permit = models.CharField(_("export permit reference"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords(m2m_fields=[team, target_crops])
+    history = audit_trail(m2m_fields=[team, target_crops])
 
     class Meta:
         ordering = ["-start_date", "code"]
@@ -212,7 +212,7 @@ class Accession(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[breeding_institutes], excluded_fields=["pdci"])
+    history = audit_trail(m2m_fields=[breeding_institutes], excluded_fields=["pdci"])
 
     class Meta:
         ordering = ["institute__code", "sequence", "number"]
@@ -252,7 +252,7 @@ class AccessionName(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -270,7 +270,7 @@ class AccessionIdentifier(models.Model):
     institute_code = models.CharField(_("institute code"), max_length=7, blank=True)
     identifier = models.CharField(_("identifier"), max_length=100, db_index=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -336,7 +336,7 @@ class CollectingEvent(models.Model):
         _("collecting/acquisition source"), choices=CollectingSource.choices, null=True, blank=True
     )
     habitat = models.TextField(_("habitat"), blank=True)
-    history = HistoricalRecords(m2m_fields=[collectors, collecting_institutes])
+    history = audit_trail(m2m_fields=[collectors, collecting_institutes])
 
     class Meta:
         verbose_name = _("collecting event")
@@ -414,7 +414,7 @@ class Acquisition(models.Model):
         default=Quarantine.NOT_REQUIRED,
     )
     quarantine_notes = models.TextField(_("quarantine notes"), blank=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("acquisition")

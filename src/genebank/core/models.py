@@ -7,7 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from genebank.core.audit import audit_trail
 
 WIEWS_CODE_VALIDATOR = RegexValidator(
     r"^[A-Z]{3}[0-9]{3,4}$",
@@ -65,7 +66,7 @@ class Institute(models.Model):
         help_text=_("Zero-pad the sequence to this many digits (0: no padding)."),
     )
     accession_suffix = models.CharField(_("accession number suffix"), max_length=20, blank=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["code"]
@@ -116,7 +117,7 @@ class Cooperator(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True
     )
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["name"]
@@ -143,7 +144,7 @@ class Crop(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     name_ar = models.CharField(_("name in Arabic"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["name"]
@@ -169,7 +170,7 @@ class Taxon(models.Model):
     crop = models.ForeignKey(
         Crop, verbose_name=_("crop"), on_delete=models.PROTECT, null=True, blank=True
     )
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["genus", "species", "subtaxa"]
@@ -222,7 +223,7 @@ class Membership(models.Model):
         Institute, verbose_name=_("institute"), on_delete=models.CASCADE, related_name="members"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         verbose_name = _("membership")

@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from genebank.accessions.models import Accession
+from genebank.core.audit import audit_trail
 from genebank.core.models import Crop, Institute
 from genebank.inventory.units import Unit, convert
 
@@ -110,7 +110,7 @@ class StorageLocation(models.Model):
     # Names from the root down, kept by services.create_location and services.move_location.
     path = models.CharField(_("path"), max_length=1000, unique=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["path"]
@@ -200,7 +200,7 @@ class ReserveLevel(models.Model):
         _("regeneration threshold (seeds)"),
         help_text=_("Regenerate the accession when its seed falls below this."),
     )
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["crop__name"]
@@ -322,7 +322,7 @@ class SeedLot(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["institute__code", "sequence"]
@@ -565,7 +565,7 @@ class Stocktake(models.Model):
     )
     reconciled_at = models.DateTimeField(_("reconciled"), null=True, blank=True)
     reason = models.TextField(_("reason for the adjustments"), blank=True)
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["-started_at"]
