@@ -722,3 +722,29 @@ def test_clean_dms_is_stable(axis, text):
     if canonical is not None:
         assert checks.clean_dms(canonical, axis) == (canonical, [])
         assert parse_dms(canonical, axis)[0] == parse_dms(text, axis)[0]
+
+
+def test_remembered_coordinates_keep_each_language_s_messages():
+    # Results are remembered; a result with problems must still be given in the active language.
+    text = "4531 --s"
+    with translation.override("fr"):
+        expected_fr = [p.message for p in checks.parse_dms(text, "lat")[1]]
+        assert expected_fr == [
+            translation.gettext("Blanks removed: %(value)s.") % {"value": "4531--s"},
+            translation.gettext("Hemisphere letter written in capitals: %(value)s.")
+            % {"value": "4531--S"},
+        ]
+    with translation.override("en"):
+        assert [p.message for p in checks.parse_dms(text, "lat")[1]] == [
+            "Blanks removed: 4531--s.",
+            "Hemisphere letter written in capitals: 4531--S.",
+        ]
+    with translation.override("fr"):
+        assert [p.message for p in checks.parse_dms(text, "lat")[1]] == expected_fr
+    # A result without problems is the same in every language, and callers get their own list.
+    with translation.override("ar"):
+        value, problems = checks.parse_dms("453100S", "lat")
+        problems.append("changed by the caller")
+    with translation.override("en"):
+        assert checks.parse_dms("453100S", "lat") == (Decimal("-45.516667"), [])
+        assert checks.parse_decimal_coordinate("-45.5", "lat") == (Decimal("-45.500000"), [])

@@ -256,20 +256,30 @@ def _quantize(value: Decimal) -> Decimal:
 
 
 def _memoized(parse):
-    """Remember a pure parser's results per (text, axis, language): imports meet the same
-    coordinate texts thousands of times. Callers get their own copy of the problem list."""
+    """Remember a pure parser's results: imports meet the same coordinate texts thousands of
+    times. Callers get their own copy of the problem list.
+
+    A result without problems holds no translated text, so it is remembered per (text, axis) and
+    found without asking for the active language (asgiref's Local: the dearest part of a hit);
+    a result with problems is remembered per (text, axis, language)."""
+    clean: dict[tuple, tuple] = {}
     cache: dict[tuple, tuple] = {}
 
     @functools.wraps(parse)
     def wrapper(text, axis: str):
         if not isinstance(text, str):
             return parse(text, axis)
+        found = clean.get((text, axis))
+        if found is not None:
+            return (*found[:-1], [])
         key = (text, axis, get_language())
         found = cache.get(key)
         if found is None:
-            if len(cache) >= 100_000:
-                cache.clear()
-            found = cache[key] = parse(text, axis)
+            found = parse(text, axis)
+            store = cache if found[-1] else clean
+            if len(store) >= 100_000:
+                store.clear()
+            store[key if found[-1] else (text, axis)] = found
         return (*found[:-1], list(found[-1]))
 
     return wrapper
