@@ -19,13 +19,13 @@ def forked(monkeypatch):
     monkeypatch.setattr(services, "_may_fork", lambda: True)
     monkeypatch.setattr(services, "BATCH", 3)
     calls = []
-    original = services._checked_in_child
+    original = services._from_child
 
-    def spy(*args):
-        calls.append(args)
-        return original(*args)
+    def spy(work, *args):
+        calls.append(work)
+        return original(work, *args)
 
-    monkeypatch.setattr(services, "_checked_in_child", spy)
+    monkeypatch.setattr(services, "_from_child", spy)
     return calls
 
 
