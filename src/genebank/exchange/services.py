@@ -39,7 +39,6 @@ from genebank.exchange.mcpd import (
     FIELDS,
     WARNING,
     Problem,
-    Row,
     RowReader,
     canonical_decimal,
     iter_raw_rows,
@@ -176,15 +175,15 @@ def import_mcpd(
             writer = None
             done = 0
             for items in checked:
-                batch: list[Row] = []
-                for number, row, problems in items:
-                    if row is None:
+                batch: list[_Checked] = []
+                for number, values, problems, given, pdci in items:
+                    if values is None:
                         for problem in problems:
                             result.add(problem, on_problem)
                         if number != table.header_row:
                             result.left_out += 1
                         continue
-                    batch.append(planner.read(row))
+                    batch.append(planner.read(_Checked(number, values, problems, given, pdci)))
                 records = planner.flush(batch)
                 if on_progress is not None:
                     on_progress("checked", result.rows)
@@ -214,7 +213,7 @@ PARALLEL_ROWS = 10_000
 
 
 def _checked_batches(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
-    """Batches of (row number, Row or None for a row left out, problems) in file order.
+    """Batches of checked rows in file order, as _checked_here makes them.
 
     Each batch holds BATCH rows to import and the left-out rows among them. Checking a row is
     pure computation, so for a large file a forked child process does it (reading the file as
@@ -234,17 +233,22 @@ def _may_fork() -> bool:
 
 
 def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+    """Batches of (row number, 41 values or None for a row left out, problems, given, PDCI).
+
+    Plain tuples: a batch crosses a pipe from the checking process, and a tuple of texts is
+    quicker to send than a Row with its dict of field names.
+    """
     items: list[tuple] = []
     rows = 0
     for number, raw, problems in iter_raw_rows(table, mapping):
         if raw is None:
-            items.append((number, None, problems))
+            items.append((number, None, problems, None, None))
             continue
         row = reader.read(number, raw)
-        if not row.has_error:
-            # Here rather than when writing: in a large import this runs in the checking process.
-            row.pdci = pdci_points(MCPD_VALUES(row.values))
-        items.append((number, row, ()))
+        values = MCPD_VALUES(row.values)
+        # Here rather than when writing: in a large import this runs in the checking process.
+        pdci = None if row.has_error else pdci_points(values)
+        items.append((number, values, row.problems, row.given, pdci))
         rows += 1
         if rows >= BATCH:
             yield items
@@ -296,6 +300,24 @@ def _from_child(work: Callable[..., Iterable], *args) -> Iterator:
         child.join()
 
 
+class _Checked:
+    """A checked row in the planner: its 41 values in MCPD order and its problems so far."""
+
+    __slots__ = ("number", "values", "problems", "given", "pdci", "key")
+
+    def __init__(self, number: int, values: tuple, problems: list, given, pdci: int | None):
+        self.number = number
+        self.values = values
+        self.problems = problems
+        self.given = given
+        self.pdci = pdci
+        self.key = (values[_INSTCODE], values[_ACCENUMB])
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.severity == ERROR for p in self.problems)
+
+
 class _Planner:
     """Finds duplicates, new institutes and existing accessions; says what to write."""
 
@@ -318,36 +340,36 @@ class _Planner:
             Accession.objects.values_list("institute__code", flat=True).distinct()
         )
 
-    def read(self, row: Row) -> Row:
+    def read(self, row: _Checked) -> _Checked:
         """Problems of a checked row that need the whole file: duplicates, new institutes."""
         number = row.number
         self.result.rows += 1
         values = row.values
-        if values["INSTCODE"] and values["ACCENUMB"]:
+        if values[_INSTCODE] and values[_ACCENUMB]:
             first = self.seen.get(row.key)
             if first is not None:
                 row.problems.append(
                     Problem(
                         "ACCENUMB",
-                        values["ACCENUMB"],
+                        values[_ACCENUMB],
                         _("The same accession is already in row %(row)s of this file.")
                         % {"row": first},
                         ERROR,
                         number,
-                        values["ACCENUMB"],
+                        values[_ACCENUMB],
                     )
                 )
             else:
                 self.seen[row.key] = number
         if not row.has_error:
-            for name in ("INSTCODE", "DONORCODE"):
-                self._check_institute(row, name, values[name])
-            for name in ("COLLCODE", "BREDCODE"):
-                for code in filter(None, values[name].split(";")):
+            self._check_institute(row, "INSTCODE", values[_INSTCODE])
+            self._check_institute(row, "DONORCODE", values[_DONORCODE])
+            for name, index in (("COLLCODE", _COLLCODE), ("BREDCODE", _BREDCODE)):
+                for code in filter(None, values[index].split(";")):
                     self._check_institute(row, name, code)
         return row
 
-    def _check_institute(self, row: Row, name: str, code: str) -> None:
+    def _check_institute(self, row: _Checked, name: str, code: str) -> None:
         if not code or code in self.institutes:
             return
         if code in self.new_institutes:
@@ -363,11 +385,11 @@ class _Planner:
                 % {"code": code},
                 WARNING,
                 row.number,
-                row.values["ACCENUMB"],
+                row.values[_ACCENUMB],
             )
         )
 
-    def flush(self, batch: list[Row]) -> list[tuple]:
+    def flush(self, batch: list[_Checked]) -> list[tuple]:
         """The batch's records to write: (status, pk, values, fields given for an update)."""
         existing = self._existing(batch)
         records = []
@@ -378,7 +400,7 @@ class _Planner:
                 changed = [
                     name
                     for name in sorted(row.given, key=FIELDS.index)
-                    if name in INDEX and stored[name] != row.values[name]
+                    if name in INDEX and stored[name] != row.values[INDEX[name]]
                 ]
                 if not changed:
                     status = UNCHANGED
@@ -389,7 +411,7 @@ class _Planner:
                         row.problems.append(
                             Problem(
                                 name,
-                                row.values[name],
+                                row.values[INDEX[name]],
                                 _(
                                     "The accession exists with %(field)s %(old)s; use --update to "
                                     "change it."
@@ -397,7 +419,7 @@ class _Planner:
                                 % {"field": name, "old": repr(stored[name])},
                                 ERROR,
                                 row.number,
-                                row.values["ACCENUMB"],
+                                row.values[_ACCENUMB],
                             )
                         )
             for problem in row.problems:
@@ -413,21 +435,15 @@ class _Planner:
             else:
                 self.result.created += 1
             values = row.values
-            taxon = (
-                values["GENUS"],
-                values["SPECIES"],
-                values["SUBTAXA"],
-                values["SPAUTHOR"],
-                values["SUBTAUTHOR"],
-            )
+            taxon = _TAXON(values)
             # An update's taxon is known only after merging with the stored record: made then.
             if status == CREATE and taxon not in self.taxa:
                 self.new_taxa[taxon] = None
             given = tuple(sorted(row.given)) if status == UPDATE else ()
-            records.append((status, pk, MCPD_VALUES(values), given, row.pdci))
+            records.append((status, pk, values, given, row.pdci))
         return records
 
-    def _existing(self, batch: list[Row]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
+    def _existing(self, batch: list[_Checked]) -> dict[tuple[str, str], tuple[int, dict[str, str]]]:
         by_institute: dict[str, list[str]] = {}
         for row in batch:
             code, number = row.key
