@@ -495,12 +495,7 @@ class _BulkTable:
             else:
                 default = ""
             self.defaults.append(default)
-        self.decimals = {
-            i: f for i, f in enumerate(self.fields) if f.get_internal_type() == "DecimalField"
-        }
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        self.insert_sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
+        self.statements: dict[tuple[str, ...], tuple[str, tuple]] = {}
         self.history_sql = None
         history = getattr(model, "history", None)
         if history is not None:
@@ -522,28 +517,27 @@ class _BulkTable:
             )
             self.history_params = [stamp, reason, "+", user_id]
 
-    def insert(self, rows: list[dict]) -> None:
-        names = [f.attname for f in self.fields]
-        defaults = dict(zip(names, self.defaults, strict=True))
-        # Every column's value in table order, in C: defaults overlaid with the row's values.
-        in_order = operator.itemgetter(*names)
-        decimals = list(self.decimals)
-        params = []
-        append = params.append
-        for row in rows:
-            values = in_order({**defaults, **row})
-            if decimals:
-                values = list(values)
-                for i in decimals:
-                    value = values[i]
-                    if value == "":
-                        values[i] = None
-                    elif value is not None and not isinstance(value, Decimal):
-                        # Text from the file, already checked: the backend adapts Decimal.
-                        values[i] = Decimal(value)
-            append(values)
+    def insert(self, names: tuple[str, ...], rows: list[tuple]) -> None:
+        """rows: the values of the columns `names` (attnames), in that order; every other
+        column gets its default. Decimal columns take the checked text as it is."""
+        found = self.statements.get(names)
+        if found is None:
+            quote = connection.ops.quote_name
+            by_name = {
+                f.attname: (f, default)
+                for f, default in zip(self.fields, self.defaults, strict=True)
+            }
+            rest = [name for name in by_name if name not in names]
+            columns = ", ".join(quote(by_name[name][0].column) for name in (*names, *rest))
+            marks = ", ".join(["%s"] * (len(names) + len(rest)))
+            table = quote(self.model._meta.db_table)
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            found = self.statements[names] = (sql, tuple(by_name[name][1] for name in rest))
+        sql, tail = found
+        if tail:
+            rows = [row + tail for row in rows]
         with connection.cursor() as cursor:
-            cursor.executemany(self.insert_sql, params)
+            cursor.executemany(sql, rows)
 
     def history(self, ids: list[int], key: str) -> None:
         if self.history_sql is None or not ids:
@@ -573,6 +567,46 @@ EMPTY_EVENT = {
     "date": "",
     "source": None,
 }
+
+
+# The columns _Writer.accession_values, event_values and acquisition_values give, in order.
+ACCESSION_COLUMNS = (
+    "institute_id",
+    "number",
+    "sequence",
+    "puid",
+    "taxon_id",
+    "crop_name",
+    "acquisition_date",
+    "origin_country_id",
+    "sample_status",
+    "ancestry",
+    "breeder_name",
+    "mls_status",
+    "storage_codes",
+    "duplicate_site_codes",
+    "duplicate_site_names",
+    "remarks",
+    "pdci",
+)
+EVENT_COLUMNS = (
+    "collector_number",
+    "collecting_institute_name",
+    "collecting_institute_address",
+    "mission_code",
+    "site",
+    "latitude",
+    "longitude",
+    "latitude_dms",
+    "longitude_dms",
+    "coordinate_uncertainty",
+    "datum",
+    "georeference_method",
+    "elevation",
+    "date",
+    "source",
+)
+ACQUISITION_COLUMNS = ("kind", "donor_institute_id", "donor_name", "donor_number")
 
 
 def _int_or_none(text: str) -> int | None:
@@ -680,63 +714,77 @@ class _Writer:
         self.taxa[key] = taxon.pk
         return taxon.pk
 
-    def accession_fields(self, v: tuple, pdci: int | None = None) -> dict:
+    def accession_values(self, v: tuple, pdci: int | None = None) -> tuple:
+        """The ACCESSION_COLUMNS of a row's 41 values."""
         taxon = _TAXON(v)
         institute_id = self.institutes[v[_INSTCODE]]
-        return {
-            "institute_id": institute_id,
-            "number": v[_ACCENUMB],
-            "sequence": self.sequence(institute_id, v[_ACCENUMB]),
-            "puid": v[_PUID],
-            "taxon_id": self.taxa[taxon] if taxon in self.taxa else self.new_taxon(taxon),
-            "crop_name": v[_CROPNAME],
-            "acquisition_date": v[_ACQDATE],
-            "origin_country_id": v[_ORIGCTY] or None,
-            "sample_status": _int_or_none(v[_SAMPSTAT]),
-            "ancestry": v[_ANCEST],
-            "breeder_name": v[_BREDNAME],
-            "mls_status": _int_or_none(v[_MLSSTAT]),
-            "storage_codes": v[_STORAGE],
-            "duplicate_site_codes": v[_DUPLSITE],
-            "duplicate_site_names": v[_DUPLINSTNAME],
-            "remarks": v[_REMARKS],
+        return (
+            institute_id,
+            v[_ACCENUMB],
+            self.sequence(institute_id, v[_ACCENUMB]),
+            v[_PUID],
+            self.taxa[taxon] if taxon in self.taxa else self.new_taxon(taxon),
+            v[_CROPNAME],
+            v[_ACQDATE],
+            v[_ORIGCTY] or None,
+            _int_or_none(v[_SAMPSTAT]),
+            v[_ANCEST],
+            v[_BREDNAME],
+            _int_or_none(v[_MLSSTAT]),
+            v[_STORAGE],
+            v[_DUPLSITE],
+            v[_DUPLINSTNAME],
+            v[_REMARKS],
             # From the file's row: a new accession has no seed lots to derive STORAGE from.
             # Updates are recomputed from the stored record after writing (refresh_pdci).
-            "pdci": score_of(pdci_points(v) if pdci is None else pdci),
-        }
+            score_of(pdci_points(v) if pdci is None else pdci),
+        )
+
+    def accession_fields(self, v: tuple) -> dict:
+        return dict(zip(ACCESSION_COLUMNS, self.accession_values(v), strict=True))
 
     @staticmethod
-    def event_fields(v: tuple) -> dict | None:
+    def event_values(v: tuple) -> tuple | None:
+        """The EVENT_COLUMNS of a row's 41 values; None when it has no collecting data."""
         if not any(_COLLECTING(v)):
             return None
-        return {
-            "collector_number": v[_COLLNUMB],
-            "collecting_institute_name": v[_COLLNAME],
-            "collecting_institute_address": v[_COLLINSTADDRESS],
-            "mission_code": v[_COLLMISSID],
-            "site": v[_COLLSITE],
-            "latitude": v[_DECLATITUDE] or None,
-            "longitude": v[_DECLONGITUDE] or None,
-            "latitude_dms": v[_LATITUDE],
-            "longitude_dms": v[_LONGITUDE],
-            "coordinate_uncertainty": _int_or_none(v[_COORDUNCERT]),
-            "datum": v[_COORDDATUM],
-            "georeference_method": v[_GEOREFMETH],
-            "elevation": _int_or_none(v[_ELEVATION]),
-            "date": v[_COLLDATE],
-            "source": _int_or_none(v[_COLLSRC]),
-        }
+        return (
+            v[_COLLNUMB],
+            v[_COLLNAME],
+            v[_COLLINSTADDRESS],
+            v[_COLLMISSID],
+            v[_COLLSITE],
+            v[_DECLATITUDE] or None,
+            v[_DECLONGITUDE] or None,
+            v[_LATITUDE],
+            v[_LONGITUDE],
+            _int_or_none(v[_COORDUNCERT]),
+            v[_COORDDATUM],
+            v[_GEOREFMETH],
+            _int_or_none(v[_ELEVATION]),
+            v[_COLLDATE],
+            _int_or_none(v[_COLLSRC]),
+        )
 
-    def acquisition_fields(self, v: tuple) -> dict | None:
+    def event_fields(self, v: tuple) -> dict | None:
+        values = self.event_values(v)
+        return None if values is None else dict(zip(EVENT_COLUMNS, values, strict=True))
+
+    def acquisition_values(self, v: tuple) -> tuple | None:
+        """The ACQUISITION_COLUMNS of a row's 41 values; None when it names no donor."""
         if not any(_DONOR(v)):
             return None
         donor = v[_DONORCODE]
-        return {
-            "kind": Acquisition.Kind.DONATION,
-            "donor_institute_id": self.institutes[donor] if donor else None,
-            "donor_name": v[_DONORNAME],
-            "donor_number": v[_DONORNUMB],
-        }
+        return (
+            Acquisition.Kind.DONATION.value,
+            self.institutes[donor] if donor else None,
+            v[_DONORNAME],
+            v[_DONORNUMB],
+        )
+
+    def acquisition_fields(self, v: tuple) -> dict | None:
+        values = self.acquisition_values(v)
+        return None if values is None else dict(zip(ACQUISITION_COLUMNS, values, strict=True))
 
     def write(self, records: list[tuple]) -> None:
         creates = [r for r in records if r[0] == CREATE]
@@ -754,15 +802,14 @@ class _Writer:
         records: (41 values, PDCI points or None).
         """
         tables = self.tables
-        by_institute: dict[int, list[dict]] = {}
+        by_institute: dict[int, list[tuple]] = {}
         for v, pdci in records:
-            fields = self.accession_fields(v, pdci)
-            by_institute.setdefault(fields["institute_id"], []).append(fields)
-        rows = [v for v, _pdci in records]
+            values = self.accession_values(v, pdci)
+            by_institute.setdefault(values[0], []).append(values)
         ids: dict[tuple[int, str], int] = {}
         for institute_id, accessions in by_institute.items():
-            tables[Accession].insert(accessions)
-            numbers = [a["number"] for a in accessions]
+            tables[Accession].insert(ACCESSION_COLUMNS, accessions)
+            numbers = [a[1] for a in accessions]
             ids.update(
                 ((institute_id, number), pk)
                 for pk, number in _select(
@@ -772,53 +819,53 @@ class _Writer:
                     len(numbers),
                 )
             )
+        institutes = self.institutes
         accession_ids = []
         names, identifiers, events, acquisitions, bred = [], [], [], [], []
         event_codes: dict[int, list[str]] = {}
-        for v in rows:
-            pk = ids[(self.institutes[v[_INSTCODE]], v[_ACCENUMB])]
+        for v, _pdci in records:
+            pk = ids[(institutes[v[_INSTCODE]], v[_ACCENUMB])]
             accession_ids.append(pk)
-            names.extend(
-                {"accession_id": pk, "name": name, "position": position}
-                for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
-            )
-            for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
-                code, _sep, identifier = pair.partition(":")
-                identifiers.append(
-                    {
-                        "accession_id": pk,
-                        "institute_code": code,
-                        "identifier": identifier,
-                        "position": position,
-                    }
+            if v[_ACCENAME]:
+                names.extend(
+                    (pk, name, position)
+                    for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
                 )
-            event = self.event_fields(v)
+            if v[_OTHERNUMB]:
+                for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
+                    code, _sep, identifier = pair.partition(":")
+                    identifiers.append((pk, code, identifier, position))
+            event = self.event_values(v)
             if event is not None:
-                event["accession_id"] = pk
-                events.append(event)
+                events.append((pk, *event))
                 codes = list(filter(None, v[_COLLCODE].split(";")))
                 if codes:
                     event_codes[pk] = codes
-            acquisition = self.acquisition_fields(v)
+            acquisition = self.acquisition_values(v)
             if acquisition is not None:
-                acquisition["accession_id"] = pk
-                acquisitions.append(acquisition)
-            bred.extend(
-                {"accession_id": pk, "institute_id": self.institutes[code]}
-                for code in filter(None, v[_BREDCODE].split(";"))
-            )
+                acquisitions.append((pk, *acquisition))
+            if v[_BREDCODE]:
+                bred.extend(
+                    (pk, institutes[code]) for code in filter(None, v[_BREDCODE].split(";"))
+                )
         tables[Accession].history(accession_ids, key="id")
-        for model, records in (
-            (AccessionName, names),
-            (AccessionIdentifier, identifiers),
-            (CollectingEvent, events),
-            (Acquisition, acquisitions),
+        for model, columns, rows in (
+            (AccessionName, ("accession_id", "name", "position"), names),
+            (
+                AccessionIdentifier,
+                ("accession_id", "institute_code", "identifier", "position"),
+                identifiers,
+            ),
+            (CollectingEvent, ("accession_id", *EVENT_COLUMNS), events),
+            (Acquisition, ("accession_id", *ACQUISITION_COLUMNS), acquisitions),
         ):
-            if records:
-                tables[model].insert(records)
+            if rows:
+                tables[model].insert(columns, rows)
                 tables[model].history(accession_ids, key="accession_id")
         if bred:
-            tables[Accession.breeding_institutes.through].insert(bred)
+            tables[Accession.breeding_institutes.through].insert(
+                ("accession_id", "institute_id"), bred
+            )
         if event_codes:
             event_ids = _select(
                 "SELECT accession_id, id FROM {table} WHERE accession_id IN ({marks})",
@@ -827,11 +874,12 @@ class _Writer:
                 len(event_codes),
             )
             tables[CollectingEvent.collecting_institutes.through].insert(
+                ("collectingevent_id", "institute_id"),
                 [
-                    {"collectingevent_id": event_id, "institute_id": self.institutes[code]}
+                    (event_id, institutes[code])
                     for accession_id, event_id in event_ids
                     for code in event_codes[accession_id]
-                ]
+                ],
             )
 
     @staticmethod
