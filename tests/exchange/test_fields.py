@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from genebank.exchange.mcpd import (
@@ -267,3 +267,40 @@ def test_nul_characters_are_removed_with_a_warning():
     )
     assert row.values["ACCENUMB"] == "A1" and not row.has_error
     assert {(p.field, p.severity) for p in row.problems} >= {("ACCENUMB", WARNING)}
+
+
+# Texts that stress the cleaning done before parsing: blanks of every kind, NULs, and lengths
+# around the column limits (MAX_LENGTH).
+_awkward_texts = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=" \t\u00a0\u2003\x00aZ9;:.-", max_size=8),
+    st.builds(
+        lambda head, length, tail: head + "x" * length + tail,
+        st.sampled_from(["", " ", "  ", "\x00", "a  "]),
+        st.sampled_from([29, 30, 49, 50, 59, 60, 99, 100, 119, 120, 199, 200, 399, 400, 401]),
+        st.sampled_from(["", " ", "\t", "\x00", "  b"]),
+    ),
+)
+
+
+@settings(max_examples=300)
+@example({"PUID": "x" * 201, "ACCENUMB": "A 1", "COLLSITE": "y" * 400}, None)
+@example({"ACCENUMB": "x" * 61, "GENUS": "Lens", "SPECIES": "a  b", "REMARKS": "\x00"}, "JOR015")
+@given(
+    st.dictionaries(st.sampled_from(FIELDS), _awkward_texts, max_size=41),
+    st.sampled_from([None, "JOR015"]),
+)
+def test_fields_kept_as_given_read_the_same_without_the_shortcut(raw, institute):
+    # RowReader.read keeps a text with nothing to clean in a field without a parser as it is,
+    # without calling read_value; a reader without that shortcut must read every row the same.
+    fast = RowReader(["JOR", "SYR"], institute=institute, today=TODAY)
+    general = RowReader(["JOR", "SYR"], institute=institute, today=TODAY)
+    general.plain = {}
+    first, second = fast.read(3, raw), general.read(3, raw)
+    assert (first.values, first.problems, first.given) == (
+        second.values,
+        second.problems,
+        second.given,
+    )
+    # Read again: what the caches give is what was read the first time.
+    assert fast.read(3, raw) == first

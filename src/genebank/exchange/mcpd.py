@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -508,6 +509,11 @@ class RowReader:
             if hasattr(self, "field_" + name)
         }
         self.caches = {name: {} for name in self.parsers if name not in UNCACHED}
+        # The fields kept as given (no parser), with the longest text their column holds: a text
+        # with nothing to clean in them is its own value, without a call to read_value.
+        self.plain = {
+            name: MAX_LENGTH.get(name, sys.maxsize) for name in FIELDS if name not in self.parsers
+        }
         self.givens: dict[frozenset[str], frozenset[str]] = {}
 
     def read(self, number: int, raw: dict[str, str]) -> Row:
@@ -515,6 +521,7 @@ class RowReader:
         values = dict.fromkeys(FIELDS, "")
         add = problems.extend
         caches = self.caches
+        plain = self.plain
         for name, text in raw.items():
             if not text:
                 continue
@@ -529,6 +536,17 @@ class RowReader:
                         cache.clear()
                     cache[text] = found
             else:
+                limit = plain.get(name)
+                if (
+                    limit is not None
+                    and len(text) <= limit
+                    and "  " not in text
+                    and "\x00" not in text
+                    and text.strip() == text
+                ):
+                    # What read_value gives for it: the text itself, without problems.
+                    values[name] = text
+                    continue
                 found = self.read_value(name, text)
             value, value_problems = found
             if value_problems:
