@@ -271,15 +271,21 @@ def _memoized(parse):
             return parse(text, axis)
         found = clean.get((text, axis))
         if found is not None:
-            return (*found[:-1], [])
+            return (*found, [])
         key = (text, axis, get_language())
         found = cache.get(key)
         if found is None:
             found = parse(text, axis)
-            store = cache if found[-1] else clean
-            if len(store) >= 100_000:
-                store.clear()
-            store[key if found[-1] else (text, axis)] = found
+            if not found[-1]:
+                # Kept without its empty list: a tuple of atomic values, which the garbage
+                # collector stops tracking (fewer objects for each full collection to scan).
+                if len(clean) >= 100_000:
+                    clean.clear()
+                clean[(text, axis)] = found[:-1]
+                return found
+            if len(cache) >= 100_000:
+                cache.clear()
+            cache[key] = found
         return (*found[:-1], list(found[-1]))
 
     return wrapper

@@ -532,6 +532,10 @@ class RowReader:
                 found = cache.get(text)
                 if found is None:
                     found = self.read_value(name, text)
+                    if not found[1]:
+                        # No list in what is kept: the garbage collector then stops tracking the
+                        # tuple, and full collections have tens of thousands fewer objects to scan.
+                        found = (found[0], ())
                     if len(cache) > CACHE_SIZE:
                         cache.clear()
                     cache[text] = found
