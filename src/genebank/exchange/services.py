@@ -1263,9 +1263,10 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
 def refresh_pdci(queryset=None) -> int:
     """Store the PDCI of the accessions (all by default), computed from their MCPD rows.
 
-    The services call it after every change of passport data; `genebank pdci` runs it for a
-    whole database (after an upgrade, or when seed lots changed a derived STORAGE). One UPDATE
-    per distinct score and chunk: scores repeat, so that is a few dozen statements per chunk.
+    The services call it after every change of passport data, and the inventory when a lot or a
+    storage place is saved (genebank.inventory.signals); `genebank pdci` runs it for a whole
+    database after an upgrade. One UPDATE per distinct score and chunk: scores repeat, so that
+    is a few dozen statements per chunk.
     """
     if queryset is None:
         queryset = Accession.objects.all()

@@ -760,6 +760,10 @@ def load_demo_inventory(
 
     readings = _readings(rng, units, now)
     EnvironmentReading.objects.bulk_create(readings, batch_size=1000)
+    # The lots were written in bulk, without the signal that keeps the PDCI's STORAGE current.
+    from genebank.exchange.services import refresh_pdci
+
+    refresh_pdci(Accession.objects.filter(seed_lots__isnull=False).distinct())
     return InventorySummary(
         locations=len(places), lots=len(everything), transactions=len(entries),
         readings=len(readings),
