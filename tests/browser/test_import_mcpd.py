@@ -42,3 +42,30 @@ def test_import_a_file_with_one_bad_row(page_for, curator, genebank, tmp_path, s
     expect(page.locator("#import-done")).to_be_visible()
     expect(page.locator("#summary-created")).to_have_text("2")
     assert sorted(Accession.objects.values_list("number", flat=True)) == ["JO-000001", "JO-000003"]
+
+
+def test_discard_a_file_instead_of_importing_it(page_for, curator, genebank, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(
+        tmp_path / "wrong-file.csv",
+        [{"ACCENUMB": "JO-000009", "GENUS": "Triticum", "SAMPSTAT": "301"}],
+        columns=["ACCENUMB", "GENUS", "SAMPSTAT"],
+    )
+    page = page_for(curator)
+    page.goto("/exchange/import/")
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_institute", str(genebank.pk))
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.get_by_role("button", name="Check every row").click()
+    expect(page.locator("#summary-rejected")).to_have_text("1")
+
+    # The browser asks first; saying no keeps the file.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Discard this file").click()
+    expect(page.locator("#commit-form")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard this file").click()
+    expect(page.locator(".alert-success")).to_contain_text("wrong-file.csv was discarded")
+    expect(page.locator("#recent-imports")).to_contain_text("Discarded")
+    assert Accession.objects.count() == 0
+    assert not list((tmp_path / "media").rglob("wrong-file*.csv"))

@@ -221,3 +221,51 @@ def test_a_failed_background_task_is_reported(
     assert (session.status, session.task_error) == ("uploaded", "disk full")
     page = client.get(reverse("exchange:import_columns", args=[session.pk]))
     assert "disk full" in page.content.decode()
+
+
+def test_a_file_not_imported_can_be_discarded(
+    client_for, curator, genebank, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    session, mapping = prepared_session(
+        client, genebank, tmp_path, [mcpd_row(ACCENUMB="A1", SAMPSTAT="301")]
+    )
+    client.post(reverse("exchange:import_columns", args=[session.pk]), mapping)
+    session.refresh_from_db()
+    stored = session.file.path
+    assert session.status == "validated" and session.problems.exists()
+    preview = client.get(reverse("exchange:import_preview", args=[session.pk])).content.decode()
+    assert 'id="discard-form"' in preview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:import_discard", args=[session.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("exchange:import_start")
+    session.refresh_from_db()
+    assert (session.status, session.discarded_by, session.file.name) == ("discarded", curator, "")
+    assert not session.problems.exists()
+    assert not (tmp_path / "media").joinpath(stored).exists()
+    page = client.get(reverse("exchange:import_preview", args=[session.pk])).content.decode()
+    assert 'id="import-discarded"' in page and 'id="commit-form"' not in page
+    assert "p.csv" in client.get(reverse("exchange:import_start")).content.decode()
+    # Nothing can be done with it any more.
+    columns = client.get(reverse("exchange:import_columns", args=[session.pk]))
+    assert columns["Location"] == reverse("exchange:import_preview", args=[session.pk])
+    client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "valid"})
+    assert Accession.objects.count() == 0
+
+
+def test_an_imported_file_stays(client_for, curator, genebank, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    session, mapping = prepared_session(client, genebank, tmp_path, [mcpd_row(ACCENUMB="A1")])
+    client.post(reverse("exchange:import_columns", args=[session.pk]), mapping)
+    client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "all"})
+    session.refresh_from_db()
+    assert session.status == "imported"
+    response = client.post(reverse("exchange:import_discard", args=[session.pk]), follow=True)
+    assert "stays as the source of its records" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == "imported" and session.file.name
+    assert (tmp_path / "media").joinpath(session.file.name).exists()

@@ -17,6 +17,7 @@ class ImportSession(models.Model):
         RUNNING = "running", _("Running")
         VALIDATED = "validated", _("Validated")
         IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,7 +33,8 @@ class ImportSession(models.Model):
         blank=True,
         help_text=_("Rows without INSTCODE get this one; rows of other institutes are rejected."),
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    # Kept after an import, as the source of what it wrote; removed when the session is discarded.
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     columns = models.JSONField(_("columns in the file"), default=list)
@@ -52,6 +54,14 @@ class ImportSession(models.Model):
     errors = models.PositiveIntegerField(_("errors"), default=0)
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     written = models.BooleanField(_("written"), default=False)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("discarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1546,6 +1546,32 @@ def session_progress(session) -> tuple[str, int] | None:
     return _RUNNING.get(session.pk)
 
 
+def discard_import_session(session, user) -> None:
+    """Give up a file that was not imported: its upload and its problems go, the record stays.
+
+    Nothing of the file was written, so nothing else changes; the session keeps who uploaded
+    which file when, and who discarded it.
+    """
+    Status = session.Status
+    if session.status == Status.IMPORTED:
+        raise ValueError(_("This file has been imported: it stays as the source of its records."))
+    if session.status == Status.RUNNING or session.pk in _RUNNING:
+        raise ValueError(_("This file is being processed: wait until it is done."))
+    if session.status == Status.DISCARDED:
+        return
+    with transaction.atomic():
+        session.problems.all().delete()
+        name = session.file.name
+        session.file = ""
+        session.status = Status.DISCARDED
+        session.discarded_by = user
+        session.save()
+        if name:
+            # Once the record says so: a failure above leaves the file where it was.
+            transaction.on_commit(lambda: session.file.storage.delete(name))
+    logger.info("import session %s discarded by %s", session.pk, user.get_username())
+
+
 def run_session_task(session, task: str, user, **options) -> bool:
     """Check ("validate") or import ("commit") the session's file; True if it went to the background.
 
@@ -1555,6 +1581,8 @@ def run_session_task(session, task: str, user, **options) -> bool:
         raise ValueError(task)
     if session.status == session.Status.IMPORTED:
         raise ValueError(_("This file has already been imported."))
+    if session.status == session.Status.DISCARDED:
+        raise ValueError(_("This file was discarded: upload it again."))
     if session.pk in _RUNNING:
         raise ValueError(_("This file is being processed already."))
     if session.row_estimate < BACKGROUND_ROWS:

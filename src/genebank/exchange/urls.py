@@ -9,5 +9,6 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/problems.csv", views.import_problems_csv, name="import_problems_csv"),
     path("import/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("import/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("pdci/", views.pdci_summary, name="pdci_summary"),
 ]

@@ -62,6 +62,8 @@ def import_start(request):
 
 def import_columns(request, pk: int):
     session = _session(request, pk)
+    if session.status == ImportSession.Status.DISCARDED:
+        return redirect("exchange:import_preview", session.pk)
     if session.status == ImportSession.Status.IMPORTED or services.session_progress(session):
         return redirect("exchange:import_preview", session.pk)
     columns = [c for c in session.columns if c]
@@ -189,6 +191,21 @@ def import_commit(request, pk: int):
         else:
             messages.error(request, _("Nothing was written: some rows have errors."))
     return redirect("exchange:import_preview", session.pk)
+
+
+@require_POST
+def import_discard(request, pk: int):
+    session = _session(request, pk)
+    try:
+        services.discard_import_session(session, request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("exchange:import_preview", session.pk)
+    messages.success(
+        request,
+        _("%(file)s was discarded; nothing of it was imported.") % {"file": session.original_name},
+    )
+    return redirect("exchange:import_start")
 
 
 def pdci_summary(request):
