@@ -288,6 +288,15 @@ def _memoized(parse):
             cache[key] = found
         return (*found[:-1], list(found[-1]))
 
+    def without_problems(text, axis: str):
+        """The result without its problem list, for callers that do not report those."""
+        if isinstance(text, str):
+            found = clean.get((text, axis))
+            if found is not None:
+                return found
+        return wrapper(text, axis)[:-1]
+
+    wrapper.without_problems = without_problems
     return wrapper
 
 
@@ -433,6 +442,10 @@ def dms_precision(text, axis: str) -> Decimal | None:
     canonical, _problems = clean_dms(text, axis)
     if canonical is None:
         return None
+    return _canonical_dms_precision(canonical)
+
+
+def _canonical_dms_precision(canonical: str) -> Decimal:
     body = canonical[:-1]
     if body[-4:-2] == UNKNOWN:
         return Decimal(1)
@@ -533,6 +546,10 @@ def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Prob
     return _quantize(number), problems
 
 
+# How much more than a DMS value's precision a decimal value may differ from it.
+_AGREEMENT_EPSILON = Decimal("0.000002")
+
+
 def _to_decimal(value, axis: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -540,7 +557,7 @@ def _to_decimal(value, axis: str) -> Decimal | None:
         return value if value.is_finite() else None
     if isinstance(value, float):
         return Decimal(str(value)) if math.isfinite(value) else None
-    return parse_decimal_coordinate(value, axis)[0]
+    return parse_decimal_coordinate.without_problems(value, axis)[0]
 
 
 def _country_label(iso3: str) -> str:
@@ -561,7 +578,11 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
     problems: list[Problem] = []
     dec = {"lat": _to_decimal(lat, "lat"), "lon": _to_decimal(lon, "lon")}
     dms_text = {"lat": _as_text(lat_dms).strip(), "lon": _as_text(lon_dms).strip()}
-    dms = {axis: parse_dms(dms_text[axis], axis)[0] for axis in ("lat", "lon")}
+    # One reading of each DMS text gives its value and its canonical form (for its precision).
+    dms_lat, canonical_lat = _read_dms.without_problems(dms_text["lat"], "lat")
+    dms_lon, canonical_lon = _read_dms.without_problems(dms_text["lon"], "lon")
+    dms = {"lat": dms_lat, "lon": dms_lon}
+    canonical = {"lat": canonical_lat, "lon": canonical_lon}
 
     if (dec["lat"] is None) != (dec["lon"] is None):
         missing, given = ("lon", "lat") if dec["lon"] is None else ("lat", "lon")
@@ -584,12 +605,11 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
             )
         )
 
-    # Generous by a little more than the rounding of six decimal places.
-    epsilon = Decimal("0.000002")
     for axis in ("lat", "lon"):
         if dec[axis] is None or dms[axis] is None:
             continue
-        tolerance = dms_precision(dms_text[axis], axis) + epsilon
+        # Generous by a little more than the rounding of six decimal places.
+        tolerance = _canonical_dms_precision(canonical[axis]) + _AGREEMENT_EPSILON
         if abs(dec[axis] - dms[axis]) <= tolerance:
             continue
         dms_field, dec_field = _AXES[axis][0], _AXES[axis][1]
@@ -621,16 +641,15 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
 
     if dec["lat"] is not None and dec["lon"] is not None:
         point = (dec["lat"], dec["lon"])
-    elif dms["lat"] is not None and dms["lon"] is not None:
-        point = (dms["lat"], dms["lon"])
+    elif dms_lat is not None and dms_lon is not None:
+        point = (dms_lat, dms_lon)
     else:
         return problems
-    shown = f"{point[0]}, {point[1]}"
     if point[0] == 0 and point[1] == 0:
         problems.append(
             _warning(
                 "DECLATITUDE",
-                shown,
+                f"{point[0]}, {point[1]}",
                 _(
                     "The point 0, 0 lies in the Gulf of Guinea: the coordinates are probably missing, "
                     "leave them empty."
@@ -642,6 +661,7 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
     iso3 = _as_text(country_iso3).strip().upper()
     if not iso3 or point_in_country(point[0], point[1], iso3) is not False:
         return problems
+    shown = f"{point[0]}, {point[1]}"
     found = countries_at(point[0], point[1])
     names = {"country": _country_label(iso3), "point": shown}
     if found:
