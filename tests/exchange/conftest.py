@@ -85,3 +85,26 @@ def mcpd_file(tmp_path):
         return write_csv(tmp_path / (name or f"passport{next(counter)}.csv"), rows, **options)
 
     return make
+
+
+def fork_always(monkeypatch, batch: int, **thresholds) -> list:
+    """Large-file work forks whatever the size (thresholds set to 0); returns the forked works.
+
+    Other tests may leave idle threads behind (background imports); none holds a lock here, so
+    forking is allowed too.
+    """
+    from genebank.exchange import services
+
+    for name in thresholds:
+        monkeypatch.setattr(services, name, 0)
+    monkeypatch.setattr(services, "_may_fork", lambda: True)
+    monkeypatch.setattr(services, "BATCH", batch)
+    calls = []
+    original = services._from_child
+
+    def spy(work, *args):
+        calls.append(work)
+        return original(work, *args)
+
+    monkeypatch.setattr(services, "_from_child", spy)
+    return calls

@@ -7,7 +7,7 @@ import pytest
 from genebank.accessions.models import Accession
 from genebank.exchange import services
 from genebank.exchange.services import export_mcpd, import_mcpd
-from tests.exchange.conftest import mcpd_row
+from tests.exchange.conftest import fork_always, mcpd_row
 
 # Outside a transaction: each process opens its own connection, which a test's transaction
 # would not let the other see.
@@ -28,19 +28,7 @@ def two_institutes(genebank, other_genebank, mcpd_file):
 
 @pytest.fixture
 def forked(monkeypatch):
-    monkeypatch.setattr(services, "PARALLEL_EXPORT_ROWS", 0)
-    # Other tests may leave idle threads behind (background imports); none holds a lock here.
-    monkeypatch.setattr(services, "_may_fork", lambda: True)
-    monkeypatch.setattr(services, "BATCH", 2)
-    calls = []
-    original = services._from_child
-
-    def spy(work, *args):
-        calls.append(work)
-        return original(work, *args)
-
-    monkeypatch.setattr(services, "_from_child", spy)
-    return calls
+    return fork_always(monkeypatch, 2, PARALLEL_EXPORT_ROWS=0)
 
 
 def read(path, delimiter=","):

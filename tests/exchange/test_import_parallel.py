@@ -6,7 +6,7 @@ from genebank.accessions.models import Accession
 from genebank.exchange import services
 from genebank.exchange.readers import ReadError
 from genebank.exchange.services import ImportInterrupted, import_mcpd
-from tests.exchange.conftest import mcpd_row
+from tests.exchange.conftest import fork_always, mcpd_row
 
 pytestmark = pytest.mark.django_db
 
@@ -14,19 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def forked(monkeypatch):
     """Every import in the test checks its rows in a child process; counts how many did."""
-    monkeypatch.setattr(services, "PARALLEL_ROWS", 0)
-    # Other tests may leave idle threads behind (background imports); none holds a lock here.
-    monkeypatch.setattr(services, "_may_fork", lambda: True)
-    monkeypatch.setattr(services, "BATCH", 3)
-    calls = []
-    original = services._from_child
-
-    def spy(work, *args):
-        calls.append(work)
-        return original(work, *args)
-
-    monkeypatch.setattr(services, "_from_child", spy)
-    return calls
+    return fork_always(monkeypatch, 3, PARALLEL_ROWS=0)
 
 
 def rows_with_problems():
