@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 import types
 from decimal import Decimal
 
@@ -748,3 +749,65 @@ def test_remembered_coordinates_keep_each_language_s_messages():
     with translation.override("en"):
         assert checks.parse_dms("453100S", "lat") == (Decimal("-45.516667"), [])
         assert checks.parse_decimal_coordinate("-45.5", "lat") == (Decimal("-45.500000"), [])
+
+
+def _dms_texts(axis):
+    digits, limit = (2, 90) if axis == "lat" else (3, 180)
+    part = st.sampled_from(["--", "60", "61", "99"]) | st.integers(0, 59).map("{:02d}".format)
+    canonical = st.builds(
+        lambda degrees, minutes, seconds, hemisphere: (
+            f"{degrees:0{digits}d}" + minutes + seconds + hemisphere
+        ),
+        st.integers(0, 10**digits - 1) | st.sampled_from([0, limit - 1, limit, limit + 1]),
+        part,
+        part,
+        st.sampled_from("NSEWnsX"),
+    )
+    return canonical | st.text(alphabet="0123456789-NSEWns °", max_size=9)
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(["lat", "lon"]), st.data())
+def test_plain_dms_shortcut_agrees_with_the_parser(axis, data):
+    text = data.draw(_dms_texts(axis))
+    quick = checks._read_plain_dms(text, axis)
+    if quick is not None:
+        assert checks._read_dms.__wrapped__(text, axis) == (*quick, [])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["lat", "lon"]),
+    st.decimals(min_value=-180, max_value=180, allow_nan=False, places=6),
+)
+def test_plain_dms_shortcut_takes_every_canonical_value(axis, value):
+    limit = 90 if axis == "lat" else 180
+    if abs(value) > limit:
+        value = value / 2
+    text = checks.decimal_to_dms(value, axis)
+    quick = checks._read_plain_dms(text, axis)
+    assert quick is not None
+    assert checks._read_dms.__wrapped__(text, axis) == (*quick, [])
+    # Unknown seconds, and unknown minutes and seconds.
+    for shorter in (text[:-3] + "--" + text[-1], text[:-5] + "----" + text[-1]):
+        quick = checks._read_plain_dms(shorter, axis)
+        assert quick is not None
+        assert checks._read_dms.__wrapped__(shorter, axis) == (*quick, [])
+
+
+@settings(max_examples=500)
+@given(
+    st.sampled_from(["lat", "lon"]),
+    st.decimals(min_value=-200, max_value=200, allow_nan=False).map(str)
+    | st.floats(min_value=-200, max_value=200).map(str)
+    | st.text(alphabet="0123456789.,-+eENSW° ", max_size=12),
+)
+def test_plain_decimal_shortcut_agrees_with_the_parser(axis, text):
+    quick = checks._read_plain_decimal(text, axis)
+    if quick is not None:
+        assert checks.parse_decimal_coordinate.__wrapped__(text, axis) == (*quick, [])
+    else:
+        # What the shortcut leaves to the parser: not plain, or out of range.
+        assert not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) or abs(Decimal(text)) > (
+            90 if axis == "lat" else 180
+        )

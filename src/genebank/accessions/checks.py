@@ -255,13 +255,25 @@ def _quantize(value: Decimal) -> Decimal:
     return abs(value) if value == 0 else value
 
 
-def _memoized(parse):
+def _memoized(plain):
     """Remember a pure parser's results: imports meet the same coordinate texts thousands of
     times. Callers get their own copy of the problem list.
 
     A result without problems holds no translated text, so it is remembered per (text, axis) and
     found without asking for the active language (asgiref's Local: the dearest part of a hit);
-    a result with problems is remembered per (text, axis, language)."""
+    a result with problems is remembered per (text, axis, language).
+
+    plain(text, axis) gives the parser's result without its (empty) problem list for a text
+    already written as the parser writes it, the common case in an import, or None; only the
+    other texts go to the parser. Tests hold the two to the same results."""
+
+    def decorate(parse):
+        return _memo(parse, plain)
+
+    return decorate
+
+
+def _memo(parse, plain):
     clean: dict[tuple, tuple] = {}
     cache: dict[tuple, tuple] = {}
 
@@ -271,6 +283,12 @@ def _memoized(parse):
             return parse(text, axis)
         found = clean.get((text, axis))
         if found is not None:
+            return (*found, [])
+        found = plain(text, axis)
+        if found is not None:
+            if len(clean) >= 100_000:
+                clean.clear()
+            clean[(text, axis)] = found
             return (*found, [])
         key = (text, axis, get_language())
         found = cache.get(key)
@@ -312,7 +330,39 @@ def clean_dms(text, axis: str) -> tuple[str | None, list[Problem]]:
     return canonical, problems
 
 
-@_memoized
+_PLAIN_DMS = {
+    "lat": re.compile(r"([0-9]{2})([0-5][0-9]|--)([0-5][0-9]|--)([NS])"),
+    "lon": re.compile(r"([0-9]{3})([0-5][0-9]|--)([0-5][0-9]|--)([EW])"),
+}
+
+
+def _dms_magnitude(degrees: int, minutes: int | None, seconds: int | None) -> Decimal:
+    return Decimal(degrees) + Decimal(minutes or 0) / 60 + Decimal(seconds or 0) / 3600
+
+
+def _read_plain_dms(text: str, axis: str) -> tuple[Decimal, str] | None:
+    """What _read_dms gives for a canonical DMS text within range (without its empty problem
+    list), or None for any other text."""
+    pattern = _PLAIN_DMS.get(axis)
+    match = pattern.fullmatch(text) if pattern is not None else None
+    if match is None:
+        return None
+    degrees_text, minutes_text, seconds_text, hemisphere = match.groups()
+    if minutes_text == UNKNOWN and seconds_text != UNKNOWN:
+        return None
+    magnitude = _dms_magnitude(
+        int(degrees_text),
+        None if minutes_text == UNKNOWN else int(minutes_text),
+        None if seconds_text == UNKNOWN else int(seconds_text),
+    )
+    _field, _decimal_field, _digits, limit, _positive, negative = _AXES[axis]
+    if magnitude > limit:
+        return None
+    sign = -1 if hemisphere == negative else 1
+    return _quantize(sign * magnitude), text
+
+
+@_memoized(_read_plain_dms)
 def _read_dms(text, axis: str) -> tuple[Decimal | None, str | None, list[Problem]]:
     field, _decimal_field, digits, limit, positive, negative = _axis(axis)
     if text is None:
@@ -416,7 +466,7 @@ def _read_dms(text, axis: str) -> tuple[Decimal | None, str | None, list[Problem
                 _("60 minutes or seconds carried over: %(value)s.") % {"value": carried},
             )
         )
-    magnitude = Decimal(degrees) + Decimal(minutes or 0) / 60 + Decimal(seconds or 0) / 3600
+    magnitude = _dms_magnitude(degrees, minutes, seconds)
     if magnitude > limit:
         problems.append(
             _error(
@@ -467,7 +517,21 @@ def decimal_to_dms(value, axis: str) -> str:
     return f"{degrees:0{digits}d}{minutes:02d}{seconds:02d}{hemisphere}"
 
 
-@_memoized
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _read_plain_decimal(text: str, axis: str) -> tuple[Decimal] | None:
+    """What parse_decimal_coordinate gives for a plain decimal text within range (without its
+    empty problem list), or None for any other text."""
+    if axis not in _AXES or not _PLAIN_DECIMAL.fullmatch(text):
+        return None
+    number = Decimal(text)
+    if number.copy_abs() > _AXES[axis][3]:
+        return None
+    return (_quantize(number),)
+
+
+@_memoized(_read_plain_decimal)
 def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
     """DECLATITUDE (-90..90) or DECLONGITUDE (-180..180) as a Decimal with six places."""
     _dms_field, field, _digits, limit, positive, negative = _axis(axis)
