@@ -6,6 +6,7 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from genebank.exchange import mcpd
 from genebank.exchange.mcpd import (
     ERROR,
     FIELDS,
@@ -304,3 +305,91 @@ def test_fields_kept_as_given_read_the_same_without_the_shortcut(raw, institute)
     )
     # Read again: what the caches give is what was read the first time.
     assert fast.read(3, raw) == first
+
+
+# The shortcuts for coordinates already in canonical form (read_canonical_decimal and
+# read_canonical_dms) must give what the general parsers give, and take every canonical value.
+
+_RANGES = {"DECLATITUDE": (-90, 90), "DECLONGITUDE": (-180, 180), "ELEVATION": (-500, 9000)}
+
+
+@example("DECLATITUDE", 6, "-0")
+@example("DECLONGITUDE", 6, "0")
+@example("DECLATITUDE", 6, "90.000001")
+@example("ELEVATION", 0, "-500")
+@settings(max_examples=500)
+@given(
+    st.sampled_from(sorted(_RANGES)),
+    st.sampled_from([6, 4, 0]),
+    st.decimals(min_value=-200, max_value=200, allow_nan=False).map(str)
+    | st.floats(min_value=-200, max_value=200).map(str)
+    | st.text(alphabet="0123456789.,-+eE \n", max_size=12),
+)
+def test_canonical_decimal_shortcut_agrees_with_the_parser(name, places, text):
+    low, high = _RANGES[name]
+    if mcpd.read_canonical_decimal(text, low, high, places):
+        assert mcpd._parse_decimal(text, name, low, high, places) == (text, [])
+        assert parse_decimal(text, name, low, high, places) == (text, [])
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(sorted(_RANGES)),
+    st.decimals(min_value=-180, max_value=180, allow_nan=False, places=6),
+)
+def test_canonical_decimal_shortcut_takes_every_canonical_value(name, value):
+    low, high = _RANGES[name]
+    text = canonical_decimal(value)
+    if low <= value <= high:
+        assert mcpd.read_canonical_decimal(text, low, high)
+        assert mcpd._parse_decimal(text, name, low, high, 6) == (text, [])
+    else:
+        assert not mcpd.read_canonical_decimal(text, low, high)
+
+
+def _dms_like(name):
+    digits, limit = (2, 90) if name == "LATITUDE" else (3, 180)
+    part = st.sampled_from(["--", "60", "61", "99"]) | st.integers(0, 59).map("{:02d}".format)
+    return st.builds(
+        lambda degrees, minutes, seconds, hemisphere: (
+            f"{degrees:0{digits}d}" + minutes + seconds + hemisphere
+        ),
+        st.integers(0, 10**digits - 1) | st.sampled_from([0, limit - 1, limit, limit + 1]),
+        part,
+        part,
+        st.sampled_from("NSEWnsX"),
+    ) | st.text(alphabet="0123456789-NSEWns ", max_size=9)
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(["LATITUDE", "LONGITUDE"]), st.data())
+def test_canonical_dms_shortcut_agrees_with_the_parser(name, data):
+    text = data.draw(_dms_like(name))
+    if mcpd.read_canonical_dms(text, name):
+        assert mcpd._parse_dms(text, name) == (text, [])
+        assert parse_dms(text, name) == (text, [])
+    else:
+        assert parse_dms(text, name) == mcpd._parse_dms(text, name)
+
+
+@given(
+    st.sampled_from(["LATITUDE", "LONGITUDE"]),
+    st.integers(0, 179),
+    st.integers(0, 59),
+    st.integers(0, 59),
+    st.sampled_from(["full", "minutes", "degrees"]),
+)
+def test_canonical_dms_shortcut_takes_every_canonical_value(name, degrees, minutes, seconds, kind):
+    width, limit, hemisphere = (2, 90, "S") if name == "LATITUDE" else (3, 180, "E")
+    degrees %= limit
+    text = (
+        f"{degrees:0{width}d}"
+        + {
+            "full": f"{minutes:02d}{seconds:02d}",
+            "minutes": f"{minutes:02d}--",
+            "degrees": "----",
+        }[kind]
+        + hemisphere
+    )
+    assert mcpd.read_canonical_dms(text, name)
+    assert mcpd._parse_dms(text, name) == (text, [])

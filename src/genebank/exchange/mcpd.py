@@ -160,7 +160,28 @@ def canonical_decimal(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Decimal degrees as canonical_decimal writes them: no sign on zero, no leading or trailing zeros.
+CANONICAL_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
+
+
+def read_canonical_decimal(text: str, low: float, high: float, places: int = 6) -> bool:
+    """Whether parse_decimal keeps this text as it is, without problems: canonical, with at most
+    `places` decimals, within range. Most texts of a file are; they need no more work."""
+    return (
+        CANONICAL_DECIMAL_RE.fullmatch(text) is not None
+        and text != "-0"
+        and len(text.partition(".")[2]) <= places
+        and low <= Decimal(text) <= high
+    )
+
+
 def parse_decimal(text: str, name: str, low: float, high: float, places: int = 6):
+    if read_canonical_decimal(text, low, high, places):
+        return text, []
+    return _parse_decimal(text, name, low, high, places)
+
+
+def _parse_decimal(text: str, name: str, low: float, high: float, places: int):
     problems: list[Problem] = []
     if not DECIMAL_RE.match(text):
         return "", [Problem(name, text, _("Not a decimal number."))]
@@ -285,8 +306,28 @@ def date_bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
+# DMS text as parse_dms writes it, minutes and seconds below 60 (degrees are checked apart).
+CANONICAL_DMS_RE = {
+    "LATITUDE": re.compile(r"([0-9]{2})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[NS]"),
+    "LONGITUDE": re.compile(r"([0-9]{3})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[EW]"),
+}
+
+
+def read_canonical_dms(text: str, name: str) -> bool:
+    """Whether parse_dms keeps this text as it is, without problems: canonical, and below 90
+    (latitude) or 180 (longitude) degrees."""
+    match = CANONICAL_DMS_RE[name].fullmatch(text)
+    return match is not None and int(match.group(1)) < (90 if name == "LATITUDE" else 180)
+
+
 def parse_dms(text: str, name: str):
     """DDMMSSH / DDDMMSSH with unknown minutes or seconds as --; 60 seconds or minutes carried."""
+    if name in CANONICAL_DMS_RE and read_canonical_dms(text, name):
+        return text, []
+    return _parse_dms(text, name)
+
+
+def _parse_dms(text: str, name: str):
     problems: list[Problem] = []
     raw = text
     compact = text.replace(" ", "").upper()
