@@ -64,6 +64,7 @@ FIELDS = [
     "REMARKS",
 ]
 FIELD_SET = frozenset(FIELDS)
+EMPTY_VALUES = dict.fromkeys(FIELDS, "")  # a row's values before reading: copied, never changed
 REQUIRED = ("INSTCODE", "ACCENUMB", "GENUS")
 COLLECTING_FIELDS = (
     "COLLNUMB COLLCODE COLLNAME COLLINSTADDRESS COLLMISSID COLLSITE DECLATITUDE LATITUDE "
@@ -559,7 +560,7 @@ class RowReader:
 
     def read(self, number: int, raw: dict[str, str]) -> Row:
         problems: list[Problem] = []
-        values = dict.fromkeys(FIELDS, "")
+        values = EMPTY_VALUES.copy()
         add = problems.extend
         caches = self.caches
         plain = self.plain
@@ -654,7 +655,12 @@ class RowReader:
                 problems.append(
                     Problem(name, "", _("Required: %(field)s is empty.") % {"field": name})
                 )
-        if any(values[name] for name in ("DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE")):
+        if (
+            values["DECLATITUDE"]
+            or values["DECLONGITUDE"]
+            or values["LATITUDE"]
+            or values["LONGITUDE"]
+        ):
             # Agreement of decimal and DMS, both halves of a point, and the point inside ORIGCTY.
             found = check_coordinates(
                 values["DECLATITUDE"] or None,
@@ -663,7 +669,10 @@ class RowReader:
                 values["LONGITUDE"] or None,
                 values["ORIGCTY"] or None,
             )
-            problems.extend(Problem(p.field, str(p.value), p.message, p.severity) for p in found)
+            if found:
+                problems.extend(
+                    Problem(p.field, str(p.value), p.message, p.severity) for p in found
+                )
         if values["GENUS"]:
             key = (values["GENUS"], values["SPECIES"], values["SUBTAXA"])
             found = self.taxon_cache.get(key)
@@ -674,7 +683,8 @@ class RowReader:
                 if len(self.taxon_cache) > CACHE_SIZE:
                     self.taxon_cache.clear()
                 self.taxon_cache[key] = found
-            problems.extend(found)
+            if found:
+                problems.extend(found)
         if values["COLLDATE"] and values["ACQDATE"]:
             collected_earliest = date_bounds(values["COLLDATE"])[0]
             acquired_latest = date_bounds(values["ACQDATE"])[1]
