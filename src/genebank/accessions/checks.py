@@ -22,6 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from genebank.core.geo import countries_at, point_in_country
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -637,8 +639,6 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
     DMS text. Problems that parse_dms / parse_decimal_coordinate report for a single value are not
     repeated here.
     """
-    from genebank.core.geo import countries_at, point_in_country
-
     problems: list[Problem] = []
     dec = {"lat": _to_decimal(lat, "lat"), "lon": _to_decimal(lon, "lon")}
     dms_text = {"lat": _as_text(lat_dms).strip(), "lon": _as_text(lon_dms).strip()}
