@@ -120,8 +120,13 @@ def _in_polygon(lon: float, lat: float, polygon: _Polygon) -> bool:
         polygon.min_lon <= lon <= polygon.max_lon and polygon.min_lat <= lat <= polygon.max_lat
     ):
         return False
-    outer, *holes = polygon.rings
-    return _in_ring(lon, lat, outer) and not any(_in_ring(lon, lat, h) for h in holes)
+    rings = polygon.rings
+    if not _in_ring(lon, lat, rings[0]):
+        return False
+    for hole in rings[1:]:
+        if _in_ring(lon, lat, hole):
+            return False
+    return True
 
 
 def _distance_to_ring_km(lon: float, lat: float, ring: Ring, cos_lat: float) -> float:
@@ -170,11 +175,16 @@ def _near_polygon(lon: float, lat: float, polygon: _Polygon, tolerance_km: float
 
 
 def _contains(country: _Country, lon: float, lat: float, tolerance_km: float) -> bool:
-    if any(_in_polygon(lon, lat, p) for p in country.polygons):
-        return True
+    # Loops rather than any() over generators: this runs for every point of an import.
+    for polygon in country.polygons:
+        if _in_polygon(lon, lat, polygon):
+            return True
     if tolerance_km <= 0:
         return False
-    return any(_near_polygon(lon, lat, p, tolerance_km) for p in country.polygons)
+    for polygon in country.polygons:
+        if _near_polygon(lon, lat, polygon, tolerance_km):
+            return True
+    return False
 
 
 def has_outline(iso3: str) -> bool:
