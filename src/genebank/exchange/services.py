@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import logging
 import multiprocessing
 import operator
@@ -257,6 +258,9 @@ def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
 
 
 def _child_main(connection_out, work: Callable[..., Iterable], args: tuple) -> None:
+    # What the child inherited (Django, the parsers' tables) lives until it exits: out of the
+    # garbage collector's sight, so its collections do not scan it again and again.
+    gc.freeze()
     try:
         for item in work(*args):
             connection_out.send(("item", item))
