@@ -274,34 +274,46 @@ def _child_main(connection_out, work: Callable[..., Iterable], args: tuple) -> N
         connection_out.close()
 
 
-def _from_child(work: Callable[..., Iterable], *args) -> Iterator:
+class _from_child:  # noqa: N801 - used like the generator it replaces
     """The items of work(*args), run in a forked process and sent back through a pipe.
 
-    The child gets the arguments as they are in memory (fork: nothing is pickled) and leaves
-    with os._exit (multiprocessing), so a database connection it inherited is never closed by
-    it. An exception in the child is raised here.
+    The child starts at once (the caller works meanwhile) and gets the arguments as they are in
+    memory (fork: nothing is pickled); it leaves with os._exit (multiprocessing), so a database
+    connection it inherited is never closed by it. An exception in the child is raised here.
+    close() stops the child if it is still working.
     """
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(sending, work, args), daemon=True)
-    child.start()
-    sending.close()
-    try:
-        while True:
-            try:
-                kind, payload = receiving.recv()
-            except EOFError:
-                raise RuntimeError(_("A process working beside this one stopped.")) from None
-            if kind == "done":
-                return
-            if kind == "error":
-                raise payload
-            yield payload
-    finally:
-        receiving.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+
+    def __init__(self, work: Callable[..., Iterable], *args):
+        context = multiprocessing.get_context("fork")
+        self.receiving, sending = context.Pipe(duplex=False)
+        self.child = context.Process(target=_child_main, args=(sending, work, args), daemon=True)
+        self.child.start()
+        sending.close()
+
+    def __iter__(self) -> Iterator:
+        return self
+
+    def __next__(self):
+        try:
+            kind, payload = self.receiving.recv()
+        except EOFError:
+            self.close()
+            raise RuntimeError(_("A process working beside this one stopped.")) from None
+        except BaseException:
+            self.close()
+            raise
+        if kind == "item":
+            return payload
+        self.close()
+        if kind == "error":
+            raise payload
+        raise StopIteration
+
+    def close(self) -> None:
+        self.receiving.close()
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
 
 
 class _Checked:
