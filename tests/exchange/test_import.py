@@ -322,3 +322,32 @@ def test_update_that_empties_the_donor_keeps_what_mcpd_does_not_carry(genebank, 
     import_mcpd(mcpd_file([mcpd_row(DONORCODE="SYR002")]), update=True)
     import_mcpd(mcpd_file([mcpd_row(DONORCODE="", DONORNUMB="")]), update=True)
     assert not Acquisition.objects.exists()
+
+
+def test_history_of_an_import_holds_its_related_institutes(
+    genebank, other_genebank, mcpd_file, curator
+):
+    from genebank.accessions.history import accession_history
+    from genebank.accessions.services import PassportData, update_accession
+
+    row = mcpd_row(ACCENUMB="A1", BREDCODE=other_genebank.code, COLLCODE="JOR015")
+    assert import_mcpd(mcpd_file([row]), user=curator).created == 1
+    accession = Accession.objects.get()
+    created = {
+        (entry.record, change.field): change.new
+        for entry in accession_history(accession)
+        for change in entry.changes
+    }
+    assert other_genebank.code in created[("Passport", "breeding institutes")]
+    assert "JOR015" in created[("Collecting event", "collecting institutes")]
+
+    # A later change shows what changed, not the institutes the import wrote.
+    data = PassportData.from_accession(accession)
+    data.remarks = "Seed checked"
+    update_accession(accession, data, user=curator, reason="Checked")
+    event = accession.collecting_event
+    event.site = "Near the old well"
+    event._history_user = curator
+    event.save()
+    changed = [entry for entry in accession_history(accession) if entry.action == "changed"]
+    assert {c.field for e in changed for c in e.changes} == {"remarks", "collecting site"}

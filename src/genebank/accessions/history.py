@@ -107,6 +107,14 @@ def _entries(history_qs, record_label: str) -> list[HistoryEntry]:
                     if f.is_relation:
                         value = getattr(record, f.name, value)
                     changes.append(Change(str(f.verbose_name), "—", _display(model, f.name, value)))
+            # Many-to-many fields as they were when the record was created (an import writes
+            # them at once; a form adds them just after, which shows as a change).
+            for f in getattr(record, "_history_m2m_fields", ()):
+                target = f"{f.m2m_reverse_field_name()}_id"
+                key = f.related_model._meta.model_name
+                rows = [{key: getattr(row, target)} for row in getattr(record, f.name).all()]
+                if rows:
+                    changes.append(Change(str(f.verbose_name), "—", _display(model, f.name, rows)))
         previous_by_object[record.id] = record
         user = record.history_user
         entries.append(

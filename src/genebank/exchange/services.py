@@ -566,6 +566,39 @@ class _BulkTable:
                 cursor.execute(sql, [*self.history_params, *chunk])
 
 
+def _m2m_history(field, owner_ids: list[int]) -> None:
+    """The snapshot of a many-to-many field for the '+' history rows of newly written owners.
+
+    simple-history keeps, beside each history row, the through rows of its many-to-many fields
+    as they were; the import writes the through rows itself, so it writes those too, as
+    simple-history would have: otherwise the first later change of the record would show the
+    related records as added by that change.
+    """
+    if not owner_ids:
+        return
+    quote = connection.ops.quote_name
+    history = field.model.history.model
+    snapshot = getattr(history, field.name).model
+    through = field.remote_field.through
+    names = [f.name for f in through._meta.concrete_fields]
+    target = [quote(snapshot._meta.get_field(name).column) for name in names]
+    target.append(quote(snapshot._meta.get_field("history").column))
+    source = [f"t.{quote(through._meta.get_field(name).column)}" for name in names]
+    owner = quote(field.m2m_column_name())
+    sql = (
+        f"INSERT INTO {quote(snapshot._meta.db_table)} ({', '.join(target)}) "
+        f"SELECT {', '.join(source)}, h.{quote(history._meta.pk.column)} "
+        f"FROM {quote(through._meta.db_table)} t "
+        f"JOIN {quote(history._meta.db_table)} h ON h.{quote(history._meta.get_field('id').column)} "
+        f"= t.{owner} AND h.{quote(history._meta.get_field('history_type').column)} = '+' "
+        f"WHERE t.{owner} IN ({{marks}}) ORDER BY t.{quote(through._meta.pk.column)}"
+    )
+    for start in range(0, len(owner_ids), 1000):
+        chunk = owner_ids[start : start + 1000]
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+
+
 EMPTY_EVENT = {
     "collector_number": "",
     "collecting_institute_name": "",
@@ -882,6 +915,9 @@ class _Writer:
             tables[Accession.breeding_institutes.through].insert(
                 ("accession_id", "institute_id"), bred
             )
+            _m2m_history(
+                Accession._meta.get_field("breeding_institutes"), sorted({b[0] for b in bred})
+            )
         if event_codes:
             event_ids = _select(
                 "SELECT accession_id, id FROM {table} WHERE accession_id IN ({marks})",
@@ -896,6 +932,10 @@ class _Writer:
                     for accession_id, event_id in event_ids
                     for code in event_codes[accession_id]
                 ],
+            )
+            _m2m_history(
+                CollectingEvent._meta.get_field("collecting_institutes"),
+                [event_id for _accession_id, event_id in event_ids],
             )
 
     @staticmethod
