@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from genebank.accessions.models import Accession
+from genebank.accessions.passport import MCPD_FIELDS
 from tests.factories import (
     AccessionFactory,
     AccessionNameFactory,
@@ -202,10 +203,38 @@ def test_csv_export_of_filtered_list(client_for, viewer, genebank):
     AccessionFactory(institute=genebank)
     response = client_for(viewer).get(reverse("accessions:export"), {"q": "Baladi"})
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeffPUID,INSTCODE,ACCENUMB,")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 1
+    assert list(rows[0]) == MCPD_FIELDS
     assert rows[0]["ACCENUMB"] == a1.number and rows[0]["ACCENAME"] == "Baladi"
     assert rows[0]["INSTCODE"] == "JOR015"
+
+
+def test_excel_and_public_exports_of_filtered_list(client_for, viewer, genebank, other_genebank):
+    from python_calamine import CalamineWorkbook
+
+    shown = AccessionFactory(institute=genebank)
+    CollectingEventFactory(accession=shown)
+    hidden_site = AccessionFactory(institute=genebank, sensitive_location=True)
+    CollectingEventFactory(accession=hidden_site)
+    AccessionFactory(institute=genebank, is_public=False)
+    AccessionFactory(institute=other_genebank)  # not the viewer's institute
+    client = client_for(viewer)
+
+    response = client.get(reverse("accessions:export"), {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('accessions-mcpd.xlsx"')
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.get_sheet_by_index(0).to_python()
+    assert sheet[0] == MCPD_FIELDS and len(sheet) == 4  # the viewer's three accessions
+
+    response = client.get(reverse("accessions:export"), {"format": "csv", "public": "1"})
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    rows = {r["ACCENUMB"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert set(rows) == {shown.number, hidden_site.number}
+    assert rows[shown.number]["DECLATITUDE"] == "32.6"
+    assert rows[hidden_site.number]["DECLATITUDE"] == "" and rows[hidden_site.number]["COLLSITE"]
 
 
 def test_detail_shows_mcpd_and_offline_map(client_for, viewer, genebank):

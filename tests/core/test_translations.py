@@ -263,7 +263,7 @@ def test_accession_list_in_french_for_a_viewer(client_for, viewer, genebank):
     assert response.status_code == 200
     assert 'lang="fr"' in html
     assert "3 accessions" in html
-    assert "Exporter en CSV" in html
+    assert "Exporter en MCPD" in html and "Classeur Excel (ces accessions)" in html
     assert "Pays d&#x27;origine" in html or "Pays d'origine" in html
     assert "Se déconnecter" in html
     # A viewer may not register: the button is absent in French too.
@@ -280,7 +280,7 @@ def test_accession_list_in_arabic_for_a_viewer(client_for, viewer, genebank):
     assert "bootstrap.rtl.min.css" in html
     assert "3 مدخلات" in html
     assert "بلد المنشأ" in html
-    assert "تصدير CSV" in html
+    assert "تصدير بصيغة MCPD" in html
 
 
 def test_the_language_cookie_wins_over_the_browser(client_for, viewer):

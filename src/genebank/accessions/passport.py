@@ -14,7 +14,17 @@ MCPD_FIELDS = [
     "DUPLINSTNAME", "STORAGE", "MLSSTAT", "REMARKS",
 ]  # fmt: skip
 
-SENSITIVE_FIELDS = ("DECLATITUDE", "LATITUDE", "DECLONGITUDE", "LONGITUDE", "COORDUNCERT")
+# Withheld from public outputs for accessions whose collecting site is sensitive: the point and
+# everything that describes how it was taken.
+SENSITIVE_FIELDS = (
+    "DECLATITUDE",
+    "LATITUDE",
+    "DECLONGITUDE",
+    "LONGITUDE",
+    "COORDUNCERT",
+    "COORDDATUM",
+    "GEOREFMETH",
+)
 
 
 def _text(value) -> str:

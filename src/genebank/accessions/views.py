@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
+import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from genebank.accessions.forms import (
 )
 from genebank.accessions.history import accession_history, record_history
 from genebank.accessions.models import Accession, AccessionName, CollectingMission
-from genebank.accessions.passport import MCPD_FIELDS, mcpd_row
+from genebank.accessions.passport import mcpd_row
 from genebank.accessions.queries import detail_queryset, list_queryset, visible_accessions
 from genebank.core import permissions
 from genebank.core.forms import attach_errors
@@ -48,19 +48,27 @@ def accession_list(request):
 
 
 def accession_export(request):
-    """The filtered list as CSV (MCPD columns), streamed in the list's order."""
-    filterset = AccessionFilter(request.GET, queryset=detail_queryset(request.user))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="accessions.csv"'
-    response.write("\ufeff")  # spreadsheet programs read UTF-8 only with a BOM
-    writer = csv.DictWriter(response, fieldnames=[*MCPD_FIELDS, "STATUS"])
-    writer.writeheader()
-    for accession in filterset.qs.order_by("institute__code", "sequence", "number").iterator(
-        chunk_size=500
-    ):
-        row = mcpd_row(accession)
-        row["STATUS"] = accession.status
-        writer.writerow(row)
+    """The filtered list as an MCPD v2.1 file, streamed: CSV, or Excel with format=xlsx.
+
+    public=1 makes the file for publication: public accessions only, and the coordinates of
+    sensitive sites withheld (as `genebank export mcpd --public-only`).
+    """
+    from genebank.exchange.services import csv_lines, iter_mcpd_rows, write_xlsx
+
+    filterset = AccessionFilter(request.GET, queryset=visible_accessions(request.user))
+    selected = Accession.objects.filter(pk__in=filterset.qs.values("pk"))
+    public = request.GET.get("public") == "1"
+    if public:
+        selected = selected.filter(is_public=True)
+    rows = iter_mcpd_rows(selected, public_only=public)
+    name = "accessions-mcpd-public" if public else "accessions-mcpd"
+    if request.GET.get("format") == "xlsx":
+        workbook = tempfile.TemporaryFile()  # gone once the response has sent it
+        write_xlsx(workbook, rows)
+        workbook.seek(0)
+        return FileResponse(workbook, as_attachment=True, filename=f"{name}.xlsx")
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from genebank.accessions.checks import check_coordinates, check_taxon
 from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
+from genebank.accessions.passport import SENSITIVE_FIELDS
 
 FIELDS = [
     "PUID",
@@ -71,9 +72,8 @@ COLLECTING_FIELDS = (
     "DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH ELEVATION COLLDATE COLLSRC"
 ).split()
 DONOR_FIELDS = ("DONORCODE", "DONORNAME", "DONORNUMB")
-COORDINATE_FIELDS = (
-    "DECLATITUDE LATITUDE DECLONGITUDE LONGITUDE COORDUNCERT COORDDATUM GEOREFMETH".split()
-)
+# Withheld from public exports for sensitive sites (the same list as the accession page's).
+COORDINATE_FIELDS = SENSITIVE_FIELDS
 # Lengths of the columns the values are stored in.
 MAX_LENGTH = {
     "PUID": 200,

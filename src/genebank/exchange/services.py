@@ -1373,22 +1373,45 @@ def export_mcpd(
     if public_only:
         queryset = queryset.filter(is_public=True)
     if format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("MCPD")
-        sheet.append(FIELDS)
-        count = 0
-        for values in iter_mcpd_rows(queryset, public_only=public_only):
-            sheet.append(values)
-            count += 1
-        workbook.save(path)
+        count = write_xlsx(path, iter_mcpd_rows(queryset, public_only=public_only))
     elif _may_fork() and not connection.in_atomic_block:
         count = _export_in_two(path, format, queryset, public_only)
     else:
         with open(path, "w", encoding="utf-8", newline="") as fh:
             count = _write_delimited(fh, format, iter_mcpd_rows(queryset, public_only=public_only))
     return ExportResult(path, format, count)
+
+
+def write_xlsx(target, rows: Iterable[list]) -> int:
+    """MCPD rows as a workbook (sheet MCPD, header first), written as they come; target: a path
+    or a binary file. Returns the number of rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("MCPD")
+    sheet.append(FIELDS)
+    count = 0
+    for values in rows:
+        sheet.append(values)
+        count += 1
+    workbook.save(target)
+    return count
+
+
+class _Line:
+    """A file that hands back what csv.writer writes to it."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(rows: Iterable[list], bom: bool = True) -> Iterator[str]:
+    """MCPD rows as CSV text, line by line (for a streamed download). The byte order mark makes
+    spreadsheet programs read the file as UTF-8; the importer reads it either way."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield ("\ufeff" if bom else "") + writer.writerow(FIELDS)
+    for values in rows:
+        yield writer.writerow(values)
 
 
 def _write_delimited(fh, format: str, rows: Iterable[list], header: bool = True) -> int:
