@@ -73,3 +73,45 @@ def test_exit_statuses_and_round_trip(tmp_path):
     assert genebank("export", "mcpd", "-o", second, data_dir=fresh).returncode == 0
     assert first.read_bytes() == second.read_bytes()
     assert len(first.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(tmp_path):
+    """SIGKILL in the middle of writing (both processes of a large import): nothing is kept."""
+    import os
+    import signal
+    import sqlite3
+    import time
+
+    data = tmp_path / "data"
+    rows = 40_000
+    path = write_csv(tmp_path / "big.csv", [mcpd_row(ACCENUMB=f"JO-{i:06d}") for i in range(rows)])
+    assert genebank("check", data_dir=data).returncode == 0  # migrated before the clock starts
+    wal = data / "genebank.sqlite3-wal"
+    started = wal.stat().st_size if wal.exists() else 0
+    process = subprocess.Popen(
+        [str(GENEBANK), "import", "mcpd", str(path)],
+        env=subprocess_env(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the checking process goes too
+    )
+    deadline = time.monotonic() + 120
+    # Pages spill into the write-ahead log while the import's transaction is still open.
+    while (wal.stat().st_size if wal.exists() else 0) < started + 1_000_000:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    connection = sqlite3.connect(data / "genebank.sqlite3")
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        for table in ("accessions_accession", "accessions_historicalaccession"):
+            assert connection.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    finally:
+        connection.close()
+    again = genebank("import", "mcpd", path, data_dir=data)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{rows:,} new" in again.stdout or f"{rows} new" in again.stdout
