@@ -28,6 +28,7 @@ from genebank.accessions.checks import (
     partial_date_display,
     partial_date_sort_key,
 )
+from tests.strategies import dms_texts
 
 
 def errors(problems):
@@ -751,25 +752,10 @@ def test_remembered_coordinates_keep_each_language_s_messages():
         assert checks.parse_decimal_coordinate("-45.5", "lat") == (Decimal("-45.500000"), [])
 
 
-def _dms_texts(axis):
-    digits, limit = (2, 90) if axis == "lat" else (3, 180)
-    part = st.sampled_from(["--", "60", "61", "99"]) | st.integers(0, 59).map("{:02d}".format)
-    canonical = st.builds(
-        lambda degrees, minutes, seconds, hemisphere: (
-            f"{degrees:0{digits}d}" + minutes + seconds + hemisphere
-        ),
-        st.integers(0, 10**digits - 1) | st.sampled_from([0, limit - 1, limit, limit + 1]),
-        part,
-        part,
-        st.sampled_from("NSEWnsX"),
-    )
-    return canonical | st.text(alphabet="0123456789-NSEWns °", max_size=9)
-
-
 @settings(max_examples=500)
 @given(st.sampled_from(["lat", "lon"]), st.data())
 def test_plain_dms_shortcut_agrees_with_the_parser(axis, data):
-    text = data.draw(_dms_texts(axis))
+    text = data.draw(dms_texts(axis))
     quick = checks._read_plain_dms(text, axis)
     if quick is not None:
         assert checks._read_dms.__wrapped__(text, axis) == (*quick, [])

@@ -21,6 +21,7 @@ from genebank.exchange.mcpd import (
     parse_partial_date,
     parse_wiews,
 )
+from tests.strategies import dms_texts
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -347,24 +348,10 @@ def test_canonical_decimal_shortcut_takes_every_canonical_value(name, value):
         assert not mcpd.read_canonical_decimal(text, low, high)
 
 
-def _dms_like(name):
-    digits, limit = (2, 90) if name == "LATITUDE" else (3, 180)
-    part = st.sampled_from(["--", "60", "61", "99"]) | st.integers(0, 59).map("{:02d}".format)
-    return st.builds(
-        lambda degrees, minutes, seconds, hemisphere: (
-            f"{degrees:0{digits}d}" + minutes + seconds + hemisphere
-        ),
-        st.integers(0, 10**digits - 1) | st.sampled_from([0, limit - 1, limit, limit + 1]),
-        part,
-        part,
-        st.sampled_from("NSEWnsX"),
-    ) | st.text(alphabet="0123456789-NSEWns ", max_size=9)
-
-
 @settings(max_examples=500)
 @given(st.sampled_from(["LATITUDE", "LONGITUDE"]), st.data())
 def test_canonical_dms_shortcut_agrees_with_the_parser(name, data):
-    text = data.draw(_dms_like(name))
+    text = data.draw(dms_texts("lat" if name == "LATITUDE" else "lon"))
     if mcpd.read_canonical_dms(text, name):
         assert mcpd._parse_dms(text, name) == (text, [])
         assert parse_dms(text, name) == (text, [])

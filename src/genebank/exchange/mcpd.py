@@ -19,51 +19,10 @@ from django.utils.translation import gettext as _
 
 from genebank.accessions.checks import check_coordinates, check_taxon
 from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
-from genebank.accessions.passport import SENSITIVE_FIELDS
+from genebank.accessions.passport import MCPD_FIELDS, SENSITIVE_FIELDS
 
-FIELDS = [
-    "PUID",
-    "INSTCODE",
-    "ACCENUMB",
-    "COLLNUMB",
-    "COLLCODE",
-    "COLLNAME",
-    "COLLINSTADDRESS",
-    "COLLMISSID",
-    "GENUS",
-    "SPECIES",
-    "SPAUTHOR",
-    "SUBTAXA",
-    "SUBTAUTHOR",
-    "CROPNAME",
-    "ACCENAME",
-    "ACQDATE",
-    "ORIGCTY",
-    "COLLSITE",
-    "DECLATITUDE",
-    "LATITUDE",
-    "DECLONGITUDE",
-    "LONGITUDE",
-    "COORDUNCERT",
-    "COORDDATUM",
-    "GEOREFMETH",
-    "ELEVATION",
-    "COLLDATE",
-    "BREDCODE",
-    "BREDNAME",
-    "SAMPSTAT",
-    "ANCEST",
-    "COLLSRC",
-    "DONORCODE",
-    "DONORNAME",
-    "DONORNUMB",
-    "OTHERNUMB",
-    "DUPLSITE",
-    "DUPLINSTNAME",
-    "STORAGE",
-    "MLSSTAT",
-    "REMARKS",
-]
+# The 41 fields of MCPD v2.1 in the standard's order (one list for the whole application).
+FIELDS = MCPD_FIELDS
 FIELD_SET = frozenset(FIELDS)
 EMPTY_VALUES = dict.fromkeys(FIELDS, "")  # a row's values before reading: copied, never changed
 REQUIRED = ("INSTCODE", "ACCENUMB", "GENUS")
