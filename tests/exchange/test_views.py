@@ -269,3 +269,16 @@ def test_an_imported_file_stays(client_for, curator, genebank, tmp_path, setting
     session.refresh_from_db()
     assert session.status == "imported" and session.file.name
     assert (tmp_path / "media").joinpath(session.file.name).exists()
+
+
+def test_a_file_can_be_discarded_before_its_columns_are_checked(
+    client_for, curator, genebank, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(curator)
+    session, _mapping = prepared_session(client, genebank, tmp_path, [mcpd_row(ACCENUMB="A1")])
+    page = client.get(reverse("exchange:import_columns", args=[session.pk])).content.decode()
+    assert 'id="discard-form"' in page
+    client.post(reverse("exchange:import_discard", args=[session.pk]))
+    session.refresh_from_db()
+    assert session.status == "discarded" and not session.file
