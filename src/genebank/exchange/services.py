@@ -658,6 +658,26 @@ EVENT_COLUMNS = (
 ACQUISITION_COLUMNS = ("kind", "donor_institute_id", "donor_name", "donor_number")
 
 
+NAME_COLUMNS = ("accession_id", "name", "position")
+IDENTIFIER_COLUMNS = ("accession_id", "institute_code", "identifier", "position")
+
+
+def _name_rows(pk: int, v: tuple) -> list[tuple]:
+    """NAME_COLUMNS of the accession's names (ACCENAME, ';'-separated, in their order)."""
+    return [
+        (pk, name, position) for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
+    ]
+
+
+def _identifier_rows(pk: int, v: tuple) -> list[tuple]:
+    """IDENTIFIER_COLUMNS of the accession's other numbers (OTHERNUMB, INSTCODE:number pairs)."""
+    rows = []
+    for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
+        code, _sep, identifier = pair.partition(":")
+        rows.append((pk, code, identifier, position))
+    return rows
+
+
 def _int_or_none(text: str) -> int | None:
     return int(text) if text else None
 
@@ -876,14 +896,9 @@ class _Writer:
             pk = ids[(institutes[v[_INSTCODE]], v[_ACCENUMB])]
             accession_ids.append(pk)
             if v[_ACCENAME]:
-                names.extend(
-                    (pk, name, position)
-                    for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
-                )
+                names.extend(_name_rows(pk, v))
             if v[_OTHERNUMB]:
-                for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
-                    code, _sep, identifier = pair.partition(":")
-                    identifiers.append((pk, code, identifier, position))
+                identifiers.extend(_identifier_rows(pk, v))
             event = self.event_values(v)
             if event is not None:
                 events.append((pk, *event))
@@ -899,12 +914,8 @@ class _Writer:
                 )
         tables[Accession].history(accession_ids, key="id")
         for model, columns, rows in (
-            (AccessionName, ("accession_id", "name", "position"), names),
-            (
-                AccessionIdentifier,
-                ("accession_id", "institute_code", "identifier", "position"),
-                identifiers,
-            ),
+            (AccessionName, NAME_COLUMNS, names),
+            (AccessionIdentifier, IDENTIFIER_COLUMNS, identifiers),
             (CollectingEvent, ("accession_id", *EVENT_COLUMNS), events),
             (Acquisition, ("accession_id", *ACQUISITION_COLUMNS), acquisitions),
         ):
@@ -938,28 +949,6 @@ class _Writer:
                 [event_id for _accession_id, event_id in event_ids],
             )
 
-    @staticmethod
-    def _names(accession_id: int, v: tuple) -> list[AccessionName]:
-        return [
-            AccessionName(accession_id=accession_id, name=name, position=position)
-            for position, name in enumerate(filter(None, v[_ACCENAME].split(";")))
-        ]
-
-    @staticmethod
-    def _identifiers(accession_id: int, v: tuple) -> list[AccessionIdentifier]:
-        result = []
-        for position, pair in enumerate(filter(None, v[_OTHERNUMB].split(";"))):
-            code, _sep, identifier = pair.partition(":")
-            result.append(
-                AccessionIdentifier(
-                    accession_id=accession_id,
-                    institute_code=code,
-                    identifier=identifier,
-                    position=position,
-                )
-            )
-        return result
-
     def _save(self, instance) -> None:
         instance._change_reason = self.reason
         instance._history_user = self.user
@@ -989,12 +978,14 @@ class _Writer:
         if v[_ACCENAME] != stored["ACCENAME"]:
             for old in accession.accession_names.all():
                 self._delete(old)
-            for name in self._names(pk, v):
+            for row in _name_rows(pk, v):
+                name = AccessionName(**dict(zip(NAME_COLUMNS, row, strict=True)))
                 self._save(name)
         if v[_OTHERNUMB] != stored["OTHERNUMB"]:
             for old in accession.other_numbers.all():
                 self._delete(old)
-            for identifier in self._identifiers(pk, v):
+            for row in _identifier_rows(pk, v):
+                identifier = AccessionIdentifier(**dict(zip(IDENTIFIER_COLUMNS, row, strict=True)))
                 self._save(identifier)
         if v[_BREDCODE] != stored["BREDCODE"]:
             accession.breeding_institutes.set([])
@@ -1374,11 +1365,18 @@ def export_mcpd(
         queryset = queryset.filter(is_public=True)
     if format == "xlsx":
         count = write_xlsx(path, iter_mcpd_rows(queryset, public_only=public_only))
-    elif _may_fork() and not connection.in_atomic_block:
-        count = _export_in_two(path, format, queryset, public_only)
     else:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            count = _write_delimited(fh, format, iter_mcpd_rows(queryset, public_only=public_only))
+        # Two processes only from a single-threaded process outside a transaction (the
+        # command line), and only when there is enough to share.
+        halves = (
+            _export_halves(queryset) if _may_fork() and not connection.in_atomic_block else None
+        )
+        if halves is not None and halves[2] >= PARALLEL_EXPORT_ROWS and halves[1]:
+            count = _export_in_two(path, format, queryset, public_only, *halves[:2])
+        else:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                rows = iter_mcpd_rows(queryset, public_only=public_only)
+                count = _write_delimited(fh, format, rows)
     return ExportResult(path, format, count)
 
 
@@ -1429,19 +1427,15 @@ def _write_delimited(fh, format: str, rows: Iterable[list], header: bool = True)
 PARALLEL_EXPORT_ROWS = 20_000
 
 
-def _export_in_two(path: Path, format: str, queryset, public_only: bool) -> int:
+def _export_in_two(path: Path, format: str, queryset, public_only: bool, first, second) -> int:
     """Write the first half of the rows here while a forked process writes the second half.
 
     Reading and formatting the rows is Python work on one core; the second core of a small
     server halves the time. The child writes its half to a file beside the output, which is
-    appended once both are done. Only from a single-threaded process outside a transaction (the
-    command line): each process needs its own database connection, so this one closes its own
-    before forking and both open new ones.
+    appended once both are done. first and second: the halves' parts (_export_halves). Each
+    process needs its own database connection, so this one closes its own before forking and
+    both open new ones.
     """
-    first, second, total = _export_halves(queryset)
-    if total < PARALLEL_EXPORT_ROWS or not second:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            return _write_delimited(fh, format, iter_mcpd_rows(queryset, public_only=public_only))
     handle, part_name = tempfile.mkstemp(prefix=".genebank-export-", dir=path.parent)
     os.close(handle)
     part = Path(part_name)
