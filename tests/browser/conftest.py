@@ -1,7 +1,12 @@
 """Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
 
-Fixtures: `browser` (one headless chromium per session), `page` (a fresh context per test,
-anonymous, its base URL the live server's) and `page_for(user)` (a page already logged in).
+Fixtures: `browser` (one headless chromium for the tests of this folder), `page` (a fresh
+context per test, anonymous, its base URL the live server's) and `page_for(user)` (a page already
+logged in). Every page of a test is watched for Content-Security-Policy violations: a page that
+the policy breaks (an inline script, an on*= or style= attribute) fails its test.
+
+Without chromium the tests skip on a developer's machine, and fail in CI (CI set to anything but
+false), where a browser test that cannot run would otherwise pass unnoticed.
 """
 
 import os
@@ -9,10 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an asyncio event loop in this thread; Django would then refuse
-# database access from it (SynchronousOnlyOperation). The tests are synchronous, so it is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,10 +36,34 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def browser_missing(reason: str) -> None:
+    """Skip on a developer's machine; in CI a browser test that cannot run is a failure."""
+    if in_ci():
+        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
+# Package scope: Playwright's loop (and the permission below) ends with this folder's tests.
+@pytest.fixture(scope="package")
 def browser(django_db_setup, django_db_blocker):
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)")
+        browser_missing(
+            "Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+    with pytest.MonkeyPatch.context() as env:
+        # Playwright's sync API keeps an asyncio event loop running in this thread while it
+        # lives; Django would then refuse database access from it (SynchronousOnlyOperation).
+        # These tests are synchronous, so it is safe, but only while the browser runs: tests
+        # outside this folder keep Django's guard.
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield from _chromium(django_db_blocker)
+
+
+def _chromium(django_db_blocker):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -73,8 +98,17 @@ def browser_context(browser, live_server, transactional_db, django_db_serialized
     """
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = []
+    context.on("console", lambda message: _keep_csp_violation(message, violations))
     yield context
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _keep_csp_violation(message, violations: list) -> None:
+    # Chromium reports what the policy blocked as console errors naming the policy.
+    if message.type == "error" and "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 @pytest.fixture

@@ -1,6 +1,13 @@
 // Offline map of collecting sites: the country outline (shipped with the app) and the site markers,
 // drawn with Leaflet and no tile server, so it works without internet.
 (function () {
+  // Labels are what people typed or imported (COLLSITE): Leaflet puts a string content in with
+  // innerHTML, so '<img onerror=...>' would run. Hand it an element holding the text as text.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
   var holder = document.getElementById("site-map");
   var dataNode = document.getElementById("map-data");
   if (!holder || !dataNode || typeof L === "undefined") return;
@@ -17,7 +24,7 @@
   var sites = data.sites || (data.site ? [data.site] : []);
   sites.forEach(function (s) {
     var m = L.circleMarker([s.lat, s.lon], { radius: 6, color: "#b02a37", weight: 2, fillOpacity: 0.8 }).addTo(map);
-    if (s.label) m.bindTooltip(s.label);
+    if (s.label) m.bindTooltip(textNode(s.label));
     points.push(L.latLng(s.lat, s.lon));
   });
   if (points.length) {
