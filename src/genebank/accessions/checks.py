@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from itertools import islice
 
 import pycountry
 from django.db.models import Q
@@ -183,6 +184,50 @@ def parse_partial_date(text, field: str = "ACQDATE") -> tuple[str | None, list[P
 
     canonical = year_text + (month_text if month else UNKNOWN) + (day_text if day else UNKNOWN)
     return canonical, problems
+
+
+# Full dates of events (a deaccession, a collecting mission): the same earliest year as the
+# partial dates above. Something that happened is not after today; a mission is planned ahead,
+# so its start and end may lie up to a year (PLANNING_DAYS) from today, and no further: a date
+# further on is a typing slip (2999-12-31) rather than a plan.
+PLANNING_DAYS = 366
+
+
+def check_event_date(
+    value: datetime.date | None, field: str, *, planned: bool = False, today=None
+) -> list[Problem]:
+    """Problems with the date of an event: before EARLIEST_YEAR, or later than today (or, when
+    the event may be planned, later than PLANNING_DAYS from today). None has no problems."""
+    if value is None:
+        return []
+    today = today or datetime.date.today()
+    shown = date_format(value, "DATE_FORMAT")
+    if value < datetime.date(EARLIEST_YEAR, 1, 1):
+        message = _("%(date)s is before %(earliest)s: probably a typing error.") % {
+            "date": shown,
+            "earliest": EARLIEST_YEAR,
+        }
+    elif not planned and value > today:
+        message = _("%(date)s is in the future.") % {"date": shown}
+    elif planned and value > today + datetime.timedelta(days=PLANNING_DAYS):
+        message = _("%(date)s is more than a year ahead: probably a typing error.") % {
+            "date": shown
+        }
+    else:
+        return []
+    return [_error(field, value.isoformat(), message)]
+
+
+def check_mission_dates(start, end, *, today=None) -> list[Problem]:
+    """A collecting mission's start and end dates (fields start_date, end_date): each within
+    check_event_date's bounds for a planned event, and the end not before the start."""
+    problems = check_event_date(start, "start_date", planned=True, today=today)
+    problems += check_event_date(end, "end_date", planned=True, today=today)
+    if start and end and end < start:
+        problems.append(
+            _error("end_date", end.isoformat(), _("The mission cannot end before it starts."))
+        )
+    return problems
 
 
 def _partial_date_parts(canonical) -> tuple[int, int | None, int | None] | None:
@@ -1085,6 +1130,45 @@ _HAS_DIGIT = re.compile(r"[0-9]")
 MIN_PREFIX = 5
 # Longer prefixes multiply the spellings to look up (case x separator x position).
 MAX_PREFIX = 10
+# Names of one accession. Real records have a handful (a cultivar name, local names, a breeder's
+# line code); each name costs a look-up and scoring in the near-duplicate check, so 2,000 names
+# held a server thread for a minute and a half.
+MAX_NAMES = 50
+# Stored names scored against one given name. A common start ('Hourani 1' begins 11,000 of 20,000
+# 'Hourani N') would otherwise be read and scored in full: past this many, the rest are not
+# compared, and a near-duplicate among them is missed. The price of a bounded check.
+MAX_CANDIDATES = 500
+
+
+def check_names(names, field: str = "ACCENAME") -> list[Problem]:
+    """The names of one accession (blank ones ignored): at most MAX_NAMES, each fitting the
+    name column. The form, the accession services and the importer judge names with this."""
+    from genebank.accessions.models import AccessionName
+
+    longest = AccessionName._meta.get_field("name").max_length
+    given = [_as_text(n).strip() for n in names or ()]
+    given = [n for n in given if n]
+    problems = []
+    if len(given) > MAX_NAMES:
+        problems.append(
+            _error(
+                field,
+                f"{len(given)}",
+                _("An accession has at most %(max)s names; %(count)s were given.")
+                % {"max": MAX_NAMES, "count": len(given)},
+            )
+        )
+    for name in given:
+        if len(name) > longest:
+            problems.append(
+                _error(
+                    field,
+                    name[:40] + "…",
+                    _("A name has at most %(max)s characters; %(name)s… has %(count)s.")
+                    % {"max": longest, "name": name[:40], "count": len(name)},
+                )
+            )
+    return problems
 
 
 def normalise_name(name) -> str:
@@ -1161,6 +1245,20 @@ def _name_prefilter(name: str) -> Q:
     return query
 
 
+def _closest_names(normalised: str, compared: list[str]) -> list[tuple[str, float, int]]:
+    """The stored names scoring at least NAME_SIMILARITY against this one, best first, at most
+    SIMILAR_LIMIT: (name, score, index in `compared`)."""
+    from rapidfuzz import fuzz, process
+
+    return process.extract(
+        normalised,
+        compared,
+        scorer=fuzz.ratio,
+        score_cutoff=NAME_SIMILARITY,
+        limit=SIMILAR_LIMIT,
+    )
+
+
 def find_similar_accessions(
     institute,
     *,
@@ -1177,9 +1275,10 @@ def find_similar_accessions(
     (from the same donor institute, when given), a near-identical name (rapidfuzz ratio of the
     normalised names >= NAME_SIMILARITY, and the same numbers in them). Strongest reasons first;
     at most SIMILAR_LIMIT accessions.
-    """
-    from rapidfuzz import fuzz
 
+    The work is bounded whatever the input: the first MAX_NAMES distinct names are looked up, each
+    scored against at most MAX_CANDIDATES stored names.
+    """
     from genebank.accessions.models import Accession, AccessionName, Acquisition, CollectingEvent
 
     institute_id = getattr(institute, "pk", institute)
@@ -1233,15 +1332,22 @@ def find_similar_accessions(
         normalised = normalise_name(name)
         if not normalised or normalised in seen:
             continue
+        if len(seen) >= MAX_NAMES:
+            break  # validation refuses more names; a direct caller still gets a bounded check
         seen.add(normalised)
         numbers = _numbers_in(normalised)
         # One query per name, without the join to the accession, and sorted: each of these keeps
         # SQLite seeking the name index once per range (ms) rather than scanning every name (s).
-        rows = (
+        # The cap is applied while reading, not as a LIMIT: with one, SQLite scans the table.
+        rows = islice(
             AccessionName.objects.filter(_name_prefilter(_as_text(name)))
             .order_by("position", "pk")
             .values_list("accession_id", "name")
+            .iterator(chunk_size=MAX_CANDIDATES),
+            MAX_CANDIDATES,
         )
+        compared: list[str] = []
+        held_by: list[tuple[int, str]] = []
         for pk, stored_name in rows:
             if not numbers and _HAS_DIGIT.search(stored_name):
                 continue  # the common case among thousands of 'Hourani N', before normalising
@@ -1249,9 +1355,11 @@ def find_similar_accessions(
             # ICG 4708 is not ICG 4709, however alike the letters: the numbers must agree.
             if _numbers_in(candidate) != numbers:
                 continue
-            score = fuzz.ratio(normalised, candidate)
-            if score >= NAME_SIMILARITY:
-                candidates.append((-score, pk, stored_name))
+            compared.append(candidate)
+            held_by.append((pk, stored_name))
+        for _match, score, index in _closest_names(normalised, compared):
+            pk, stored_name = held_by[index]
+            candidates.append((-score, pk, stored_name))
     if candidates:
         held = set(
             Accession.objects.filter(

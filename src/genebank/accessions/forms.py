@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from genebank.accessions.checks import check_event_date, check_mission_dates
 from genebank.accessions.models import (
     Accession,
     Acquisition,
@@ -348,6 +349,12 @@ class DeaccessionForm(forms.Form):
         help_text=_("For example: duplicate of another accession, lost viability, misidentified."),
     )
 
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        for problem in check_event_date(date, "date"):
+            raise forms.ValidationError(problem.message)
+        return date
+
 
 class ReinstateForm(forms.Form):
     reason = forms.CharField(
@@ -390,7 +397,7 @@ class CollectingMissionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The mission cannot end before it starts."))
+        for problem in check_mission_dates(cleaned.get("start_date"), cleaned.get("end_date")):
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
         return cleaned

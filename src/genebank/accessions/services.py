@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from genebank.accessions import checks
 from genebank.accessions.models import (
     Accession,
     AccessionIdentifier,
@@ -251,8 +252,6 @@ def next_accession_number(institute: Institute) -> str:
 
 def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     """Every problem with this passport data: (errors, warnings), each a list of Problems."""
-    from genebank.accessions import checks
-
     problems = []
     if data.institute is None:
         problems.append(checks.Problem("INSTCODE", "", _("Choose the holding institute."), "error"))
@@ -306,6 +305,8 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     iso3 = data.origin_country.pk if data.origin_country else None
     problems += checks.check_coordinates(lat, lon, lat_dms, lon_dms, iso3)
 
+    problems += checks.check_names(data.names)
+
     for name, pairs in (("OTHERNUMB", data.other_numbers),):
         for code, _ident in pairs:
             if code:
@@ -343,8 +344,6 @@ def _date_ceiling(canonical: str) -> str:
 
 
 def _normalise(data: PassportData) -> PassportData:
-    from genebank.accessions import checks
-
     data.number = (data.number or "").strip()
     data.acquisition_date = (
         checks.parse_partial_date(data.acquisition_date or "", "ACQDATE")[0] or ""
@@ -537,8 +536,7 @@ def deaccession(accession: Accession, *, date: datetime.date, reason: str, user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for deaccessioning.")})
-    if date > datetime.date.today():
-        raise ValidationError({"date": _("The deaccession date cannot be in the future.")})
+    _refuse(checks.check_event_date(date, "date"))
     if accession.status == Accession.Status.DEACCESSIONED:
         raise ValidationError(_("This accession is already deaccessioned."))
     return _set_status(
@@ -549,6 +547,16 @@ def deaccession(accession: Accession, *, date: datetime.date, reason: str, user)
         deaccession_date=date,
         deaccession_reason=reason,
     )
+
+
+def _refuse(problems) -> None:
+    """Raise the errors among these problems as a ValidationError keyed by their fields."""
+    by_field: dict[str, list[str]] = {}
+    for p in problems:
+        if p.is_error:
+            by_field.setdefault(p.field, []).append(p.message)
+    if by_field:
+        raise ValidationError(by_field)
 
 
 def reinstate(accession: Accession, *, reason: str, user) -> Accession:
@@ -573,6 +581,11 @@ def save_mission(
     from genebank.core.permissions import MANAGE_MISSIONS, require
 
     require(user, MANAGE_MISSIONS, data.get("institute") or mission.institute)
+    _refuse(
+        checks.check_mission_dates(
+            data.get("start_date", mission.start_date), data.get("end_date", mission.end_date)
+        )
+    )
     team = data.pop("team", None)
     crops = data.pop("target_crops", None)
     with transaction.atomic():
