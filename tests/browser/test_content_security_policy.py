@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from genebank.accessions.models import Accession, CollectingMission
 from genebank.core.models import Country, Role
-from tests.factories import member
+from tests.factories import AccessionFactory, member
 
 XSS_SITE = '<img src=x onerror="window.__xss=1">'
 
@@ -55,6 +55,7 @@ def test_a_hostile_collecting_site_is_shown_as_text(page_for, curator, genebank)
 
 
 def test_the_main_pages_work_under_the_policy(page_for, curator, genebank):
+    AccessionFactory(institute=genebank)  # a crop on the home page, with its bar
     page = page_for(curator)
     for path in (
         "/",
@@ -71,6 +72,9 @@ def test_the_main_pages_work_under_the_policy(page_for, curator, genebank):
         response = page.goto(path)
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"], path
+    # Sizes computed per row come as data-* and genebank.js sets them (style= would be refused).
+    page.goto("/")
+    expect(page.locator(".bar").first).to_have_attribute("style", re.compile(r"width: 100%"))
     # Bootstrap's menus (script from our static files) still open.
     page.get_by_role("button", name="Accessions").click()
     expect(page.get_by_role("link", name="Accession list")).to_be_visible()
