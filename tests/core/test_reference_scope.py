@@ -92,6 +92,14 @@ def test_contact_details_only_for_the_staff_of_the_persons_institute(
     assert b"555 0" not in other.content
 
 
+def test_contact_details_cannot_be_probed_by_searching(client_for, other_curator, genebank):
+    CooperatorFactory(name="Hana", institute=genebank, email="hana@narc.example")
+    page = client_for(other_curator).get(
+        reverse("reference_list", args=["cooperators"]), {"q": "narc.example"}
+    )
+    assert b"Hana" not in page.content
+
+
 def test_curators_cannot_change_shared_lists(client_for, curator):
     taxon = TaxonFactory()
     response = client_for(curator).post(
