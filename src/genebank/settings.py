@@ -33,9 +33,11 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 def private_dir(path: Path) -> Path:
     """Create a directory only its owner may enter (the database, uploads and key live there)."""
-    if not path.exists():
+    try:
         path.mkdir(mode=0o700, parents=True)
-        os.chmod(path, 0o700)  # mkdir's mode passes through the umask
+    except FileExistsError:
+        return path  # an existing directory keeps the mode its owner gave it
+    os.chmod(path, 0o700)  # mkdir's mode passes through the umask
     return path
 
 

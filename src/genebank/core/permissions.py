@@ -90,13 +90,12 @@ def can_change_record(user, record) -> bool:
     stewards change them; any curator may add one (as an import or a new accession may). People
     of no such institute (a farmer who collected, a private donor) are kept by any curator.
     """
-    anyone_keeps = can(user, MANAGE_REFERENCE) or can(user, MANAGE_SHARED_LISTS)
     if isinstance(record, Cooperator):
         if record.institute_id is not None and has_staff(record.institute):
             return can(user, MANAGE_REFERENCE, record.institute_id)
-        return anyone_keeps
+        return _keeps_records(user)
     if record.pk is None:
-        return anyone_keeps
+        return _keeps_records(user)
     if isinstance(record, Taxon | Crop):
         return can(user, MANAGE_SHARED_LISTS)
     if isinstance(record, Institute):
@@ -104,6 +103,11 @@ def can_change_record(user, record) -> bool:
             return can(user, MANAGE_REFERENCE, record)
         return can(user, MANAGE_SHARED_LISTS)
     raise TypeError(f"not a reference record: {record!r}")
+
+
+def _keeps_records(user) -> bool:
+    """A curator or administrator somewhere, or a data steward."""
+    return can(user, MANAGE_REFERENCE) or can(user, MANAGE_SHARED_LISTS)
 
 
 def has_staff(institute: Institute) -> bool:
