@@ -177,3 +177,28 @@ def test_secret_key_file_is_private(tmp_path):
     subprocess.run([sys.executable, "-c", "import genebank.settings"], env=env, check=True)
     mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
     assert mode == 0o600
+
+
+def test_the_data_dir_and_the_database_are_private(tmp_path):
+    data_dir = tmp_path / "fresh"
+    genebank = Path(sys.executable).with_name("genebank")
+    result = subprocess.run(
+        [str(genebank), "check"], env=subprocess_env(data_dir), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    database = data_dir / "genebank.sqlite3"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    for companion in (data_dir / "genebank.sqlite3-wal", data_dir / "genebank.sqlite3-shm"):
+        if companion.exists():
+            assert stat.S_IMODE(companion.stat().st_mode) == 0o600
+
+
+def test_uploads_are_private(tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location=tmp_path / "uploads")
+    name = storage.save("imports/2026/passport.csv", ContentFile(b"INSTCODE;ACCENUMB\n"))
+    assert stat.S_IMODE(os.stat(storage.path(name)).st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "uploads" / "imports").stat().st_mode) == 0o700

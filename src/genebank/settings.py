@@ -31,8 +31,26 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("GENEBANK_DATA_DIR") or Path.cwd() / "data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def private_dir(path: Path) -> Path:
+    """Create a directory only its owner may enter (the database, uploads and key live there)."""
+    try:
+        path.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        return path  # an existing directory keeps the mode its owner gave it
+    os.chmod(path, 0o700)  # mkdir's mode passes through the umask
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file only its owner may read, unless it exists (SQLite accepts an empty
+    file as a new database, and gives its -wal and -shm files the same mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+DATA_DIR = private_dir(Path(os.environ.get("GENEBANK_DATA_DIR") or Path.cwd() / "data").resolve())
 
 
 def _secret_key() -> str:
@@ -84,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "genebank.core.middleware.LoginRequiredMiddleware",
+    "genebank.core.middleware.DatabaseBusyMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts, styles and images from our own origin only, so
@@ -152,6 +171,7 @@ def _database() -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "genebank.sqlite3"),
         }
+        private_file(DATA_DIR / "genebank.sqlite3")
     # WAL lets readers work while one user writes; the busy timeout makes writers wait their
     # turn instead of failing with "database is locked"; IMMEDIATE takes the write lock at BEGIN
     # so two writers never deadlock upgrading read locks.
@@ -172,9 +192,12 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Checked by every service that sets a password (genebank.core.services) and the password page.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -207,6 +230,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files hold unpublished passport data: readable by the genebank's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -230,6 +256,17 @@ SIMPLE_HISTORY_DATE_INDEX = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "forbidden_without_traceback": {
+            "()": "genebank.core.security.ForbiddenWithoutTraceback",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # Each 403 as one line: a refusal is the permission table working, not a fault.
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+        # Failed logins; roles given, changed, switched off; passwords changed.
+        "genebank.security": {"level": "INFO"},
+    },
 }

@@ -2,12 +2,23 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from genebank.accessions.models import Accession, AccessionName
+from genebank.accessions.models import Accession, AccessionName, CollectingMission
 from genebank.core.permissions import roles_of
 
 
 def visible_accessions(user) -> QuerySet[Accession]:
     qs = Accession.objects.all()
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(institute_id__in=list(roles_of(user)))
+
+
+def visible_missions(user) -> QuerySet[CollectingMission]:
+    """Collecting missions (their permits and PIC references) for the staff of the organising
+    institute only."""
+    qs = CollectingMission.objects.all()
     if getattr(user, "is_superuser", False):
         return qs
     if not getattr(user, "is_authenticated", False):

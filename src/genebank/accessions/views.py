@@ -23,7 +23,12 @@ from genebank.accessions.forms import (
 from genebank.accessions.history import accession_history, record_history
 from genebank.accessions.models import Accession, AccessionName, CollectingMission
 from genebank.accessions.passport import mcpd_row
-from genebank.accessions.queries import detail_queryset, list_queryset, visible_accessions
+from genebank.accessions.queries import (
+    detail_queryset,
+    list_queryset,
+    visible_accessions,
+    visible_missions,
+)
 from genebank.core import permissions
 from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
@@ -218,7 +223,8 @@ def next_number(request):
 
 def mission_list(request):
     missions = (
-        CollectingMission.objects.select_related("institute", "country")
+        visible_missions(request.user)
+        .select_related("institute", "country")
         .annotate(n_accessions=Count("events"))
         .order_by("-start_date", "code")
     )
@@ -228,9 +234,9 @@ def mission_list(request):
 
 def mission_detail(request, pk):
     mission = get_object_or_404(
-        CollectingMission.objects.select_related("institute", "country").prefetch_related(
-            "team", "target_crops"
-        ),
+        visible_missions(request.user)
+        .select_related("institute", "country")
+        .prefetch_related("team", "target_crops"),
         pk=pk,
     )
     accessions = (
@@ -268,7 +274,9 @@ def mission_detail(request, pk):
 
 
 def mission_edit(request, pk=None):
-    mission = get_object_or_404(CollectingMission, pk=pk) if pk else CollectingMission()
+    mission = (
+        get_object_or_404(visible_missions(request.user), pk=pk) if pk else CollectingMission()
+    )
     if pk:
         permissions.require(request.user, permissions.MANAGE_MISSIONS, mission.institute)
     institutes = permissions.institutes_where(request.user, permissions.MANAGE_MISSIONS)

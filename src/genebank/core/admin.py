@@ -34,8 +34,8 @@ class TaxonAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "institute", "role")
-    list_filter = ("role", "institute")
+    list_display = ("user", "institute", "role", "is_active")
+    list_filter = ("role", "is_active", "institute")
 
 
 @admin.register(Country)

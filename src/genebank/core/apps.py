@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
     name = "genebank.core"
     label = "core"
     verbose_name = _("Core records")
+
+    def ready(self):
+        # Connects the failed-login receiver.
+        from genebank.core import security  # noqa: F401

@@ -1,6 +1,8 @@
 """Forms for reference records and user accounts."""
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core.models import Cooperator, Country, Crop, Institute, Role, Taxon
@@ -67,6 +69,10 @@ class InstituteForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
         self.style()
 
 
+# A person's contact details, shown only to those who may see them (see permissions).
+CONTACT_FIELDS = ("email", "phone", "address")
+
+
 class CooperatorForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
     class Meta:
         model = Cooperator
@@ -129,21 +135,36 @@ class MemberForm(BootstrapMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    password = forms.CharField(
-        label=_("Password"),
-        widget=forms.PasswordInput,
-        required=False,
-        min_length=8,
-        help_text=_("Only for a new account; at least 8 characters."),
-    )
+    # Checked by the service against AUTH_PASSWORD_VALIDATORS, the one rule for every password.
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = " ".join(
+            [
+                str(
+                    _(
+                        "Only for a new account. For an existing account, give only the username "
+                        "and the role."
+                    )
+                ),
+                *password_validation.password_validators_help_texts(),
+            ]
+        )
+        self.style()
+
+
+class RoleForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
 
 
-class RoleForm(BootstrapMixin, forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+class OwnPasswordForm(BootstrapMixin, PasswordChangeForm):
+    """Django's password change form (old password, new twice, AUTH_PASSWORD_VALIDATORS);
+    the change itself is made by services.change_own_password."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -176,6 +176,11 @@ class Taxon(models.Model):
         ordering = ["genus", "species", "subtaxa"]
         verbose_name = _("taxon")
         verbose_name_plural = _("taxa")
+        # Held by data stewards (see genebank.core.permissions): taxa and crops are one list
+        # for every institute.
+        permissions = [
+            ("manage_shared_lists", _("Can change the shared lists of taxa and crops")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["genus", "species", "subtaxa", "species_author", "subtaxa_author"],
@@ -223,6 +228,9 @@ class Membership(models.Model):
         Institute, verbose_name=_("institute"), on_delete=models.CASCADE, related_name="members"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    # Switching a person off at one institute ends this role only: the account (User.is_active)
+    # may hold roles at other institutes, which this institute's administrators do not manage.
+    is_active = models.BooleanField(_("active"), default=True)
     history = audit_trail()
 
     class Meta:

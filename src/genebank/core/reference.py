@@ -43,7 +43,8 @@ KINDS = {
             ("roles", _("Roles")),
             ("country", _("Country")),
         ),
-        ("name", "email"),
+        # Not by email: contact details are not everyone's to see, nor to probe by searching.
+        ("name",),
         ("institute", "country"),
     ),
     "crops": ReferenceKind(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from genebank.core import permissions
-from genebank.core.models import Institute, Membership, Role
+from genebank.core.models import Crop, Institute, Membership, Role, Taxon
+from genebank.core.security import security_log
 
 
 def mark_change(instance, user, reason: str) -> None:
@@ -24,14 +27,75 @@ def audited_save(instance, user, reason: str, *, validate_unique: bool = True) -
     instance.save()
 
 
-def save_reference_record(instance, *, user, reason: str = "", m2m: dict | None = None):
-    """Create or change an institute, cooperator, crop or taxon."""
-    permissions.require(user, permissions.MANAGE_REFERENCE)
+class ConfirmationNeeded(ValidationError):
+    """A change to a shared list that touches other records: the user must confirm it first."""
+
+    def __init__(self, accessions: int, institutes: int):
+        self.accessions, self.institutes = accessions, institutes
+        super().__init__(
+            ngettext(
+                "This change affects %(accessions)d accession",
+                "This change affects %(accessions)d accessions",
+                accessions,
+            )
+            % {"accessions": accessions}
+            + " "
+            + ngettext("at %(institutes)d institute.", "at %(institutes)d institutes.", institutes)
+            % {"institutes": institutes},
+            code="confirm",
+        )
+
+
+def shared_list_impact(record: Taxon | Crop) -> tuple[int, int]:
+    """(accessions, institutes) that a change to this taxon or crop changes."""
+    # Reverse relations named as strings: core imports no app above it.
+    path = "accessions" if isinstance(record, Taxon) else "taxon__accessions"
+    used = type(record).objects.filter(pk=record.pk)
+    counts = used.aggregate(
+        n_accessions=Count(path), n_institutes=Count(f"{path}__institute", distinct=True)
+    )
+    return counts["n_accessions"], counts["n_institutes"]
+
+
+def _changed(stored, instance) -> bool:
+    return any(
+        getattr(stored, f.attname) != getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+    )
+
+
+def save_reference_record(
+    instance, *, user, reason: str = "", m2m: dict | None = None, confirmed: bool = False
+):
+    """Create or change an institute, cooperator, crop or taxon.
+
+    A change to a taxon or crop that accessions use raises ConfirmationNeeded unless `confirmed`:
+    one click should not rename the species of thousands of accessions unseen.
+    """
     with transaction.atomic():
+        stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+        # As stored (whose record it is) and as changed (a person moved to another institute).
+        for record in (stored, instance):
+            if record is not None:
+                permissions.require_change_record(user, record)
+        if stored is not None and isinstance(instance, Taxon | Crop) and _changed(stored, instance):
+            accessions, institutes = shared_list_impact(stored)
+            if accessions and not confirmed:
+                raise ConfirmationNeeded(accessions, institutes)
         audited_save(instance, user, reason or (_("Edited") if instance.pk else _("Created")))
         for name, values in (m2m or {}).items():
             getattr(instance, name).set(values)
     return instance
+
+
+def _refuse_system_administrator(account, user) -> None:
+    """Institute administrators manage roles at their institute, never the accounts of the
+    system's administrators (superusers)."""
+    if account.is_superuser and not user.is_superuser:
+        raise PermissionDenied(
+            _("%(user)s is a system administrator: only another system administrator manages it.")
+            % {"user": account.username}
+        )
 
 
 def add_member(
@@ -45,7 +109,12 @@ def add_member(
     email: str = "",
     user,
 ):
-    """Give a person an account and a role at this institute (or a role to an existing account)."""
+    """Give a person an account and a role at this institute (or a role to an existing account).
+
+    An existing account may hold roles at other institutes: it gets a role here and nothing
+    else. Its password, name and email belong to its owner, never to this institute's
+    administrators.
+    """
     permissions.require(user, permissions.MANAGE_USERS, institute)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -58,9 +127,31 @@ def add_member(
             account = User(
                 username=username, first_name=first_name, last_name=last_name, email=email
             )
+            _validate_password(password, account)
             account.set_password(password)
             account.full_clean()
             account.save()
+        else:
+            if account.is_superuser and not user.is_superuser:
+                raise ValidationError(
+                    {
+                        "username": _(
+                            "%(user)s is a system administrator's account: it cannot be given "
+                            "a role by an institute administrator."
+                        )
+                        % {"user": username}
+                    }
+                )
+            if password or first_name or last_name or email:
+                raise ValidationError(
+                    {
+                        "username": _(
+                            "%(user)s already has an account. To give it a role here, leave the "
+                            "name, email and password empty: only its owner changes those."
+                        )
+                        % {"user": username}
+                    }
+                )
         membership = Membership.objects.filter(user=account, institute=institute).first()
         if membership is not None:
             raise ValidationError(
@@ -68,25 +159,65 @@ def add_member(
             )
         membership = Membership(user=account, institute=institute, role=role)
         audited_save(membership, user, _("Role given"))
+    security_log.info(
+        "role given: %s gave %s the role %s at %s", user.username, username, role, institute.code
+    )
     return membership
 
 
 def change_role(membership: Membership, *, role: str, user, reason: str = "") -> Membership:
     permissions.require(user, permissions.MANAGE_USERS, membership.institute)
+    _refuse_system_administrator(membership.user, user)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if membership.user_id == user.pk and role != Role.ADMINISTRATOR:
         raise ValidationError({"role": _("You cannot take away your own administrator role.")})
+    old = membership.role
     membership.role = role
     audited_save(membership, user, reason or _("Role changed"))
+    security_log.info(
+        "role changed: %s changed %s at %s from %s to %s",
+        user.username,
+        membership.user.username,
+        membership.institute.code,
+        old,
+        role,
+    )
     return membership
 
 
 def set_active(membership: Membership, *, active: bool, user) -> None:
-    """Switch an account off (never deleted: its history stays attributed) or back on."""
+    """Switch a person's role at this institute off (never deleted: its history stays) or back
+    on. The account itself, and its roles at other institutes, stay as they are."""
     permissions.require(user, permissions.MANAGE_USERS, membership.institute)
+    _refuse_system_administrator(membership.user, user)
     if membership.user_id == user.pk and not active:
-        raise ValidationError(_("You cannot switch off your own account."))
-    account = membership.user
-    account.is_active = active
-    account.save(update_fields=["is_active"])
+        raise ValidationError(_("You cannot switch off your own role."))
+    membership.is_active = active
+    audited_save(membership, user, _("Role switched on") if active else _("Role switched off"))
+    security_log.info(
+        "role switched %s: %s switched %s's role at %s %s",
+        "on" if active else "off",
+        user.username,
+        membership.user.username,
+        membership.institute.code,
+        "on" if active else "off",
+    )
+
+
+def change_own_password(account, *, password: str, user) -> None:
+    """Set a new password for one's own account (the old one checked by the form)."""
+    if account.pk != user.pk:
+        raise PermissionDenied(_("You can change only your own password."))
+    _validate_password(password, account)
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    security_log.info("password changed: %s", account.username)
+
+
+def _validate_password(password: str, account) -> None:
+    """AUTH_PASSWORD_VALIDATORS, for every password set here."""
+    try:
+        password_validation.validate_password(password, account)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc

@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("records/<slug:kind>/", views.reference_list, name="reference_list"),
     path("records/<slug:kind>/new/", views.reference_edit, name="reference_create"),
     path("records/<slug:kind>/<int:pk>/", views.reference_edit, name="reference_edit"),

@@ -1,18 +1,27 @@
 """Home page, reference records, users and roles, and the error pages."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from genebank.accessions.history import record_history
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions, services
-from genebank.core.forms import MemberForm, RoleForm, attach_errors
-from genebank.core.models import Membership
+from genebank.core.forms import (
+    CONTACT_FIELDS,
+    MemberForm,
+    OwnPasswordForm,
+    RoleForm,
+    attach_errors,
+)
+from genebank.core.models import Cooperator, Membership
 from genebank.core.reference import KINDS
 from genebank.inventory.alerts import alert_counts_for
 
@@ -73,7 +82,7 @@ def reference_list(request, kind):
             "rows": rows,
             "q": q,
             "query_string": f"q={q}" if q else "",
-            "can_manage": permissions.can(request.user, permissions.MANAGE_REFERENCE),
+            "can_add": permissions.can_change_record(request.user, spec.model()),
         },
     )
 
@@ -81,30 +90,42 @@ def reference_list(request, kind):
 def reference_edit(request, kind, pk=None):
     spec = _kind(kind)
     instance = get_object_or_404(spec.model, pk=pk) if pk else spec.model()
-    can_manage = permissions.can(request.user, permissions.MANAGE_REFERENCE)
-    if request.method == "POST":
-        permissions.require(request.user, permissions.MANAGE_REFERENCE)
-        form = spec.form(request.POST, instance=instance)
-        if form.is_valid():
-            record = form.save(commit=False)
-            m2m = {
-                f.name: form.cleaned_data[f.name]
-                for f in spec.model._meta.many_to_many
-                if f.name in form.cleaned_data
-            }
-            try:
-                services.save_reference_record(
-                    record, user=request.user, reason=form.cleaned_data.get("reason", ""), m2m=m2m
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("reference_list", kind)
-    else:
-        if pk is None:
-            permissions.require(request.user, permissions.MANAGE_REFERENCE)
-        form = spec.form(instance=instance)
+    can_manage = permissions.can_change_record(request.user, instance)
+    if request.method == "POST" or pk is None:
+        permissions.require_change_record(request.user, instance)
+    form = spec.form(request.POST or None, instance=instance)
+    entries = record_history(instance) if pk else []
+    if isinstance(instance, Cooperator) and not permissions.can_see_contact_details(
+        request.user, instance
+    ):
+        hidden = {str(Cooperator._meta.get_field(name).verbose_name) for name in CONTACT_FIELDS}
+        for name in CONTACT_FIELDS:
+            del form.fields[name]
+        for entry in entries:
+            entry.changes = [c for c in entry.changes if c.field not in hidden]
+    confirmation = None
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in spec.model._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        try:
+            services.save_reference_record(
+                record,
+                user=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                m2m=m2m,
+                confirmed=bool(request.POST.get("confirm")),
+            )
+        except services.ConfirmationNeeded as exc:
+            confirmation = exc.messages[0]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("reference_list", kind)
     return render(
         request,
         "core/reference_form.html",
@@ -114,7 +135,8 @@ def reference_edit(request, kind, pk=None):
             "form": form,
             "instance": instance if pk else None,
             "can_manage": can_manage,
-            "entries": record_history(instance) if pk else [],
+            "confirmation": confirmation,
+            "entries": entries,
         },
     )
 
@@ -154,7 +176,7 @@ def member_edit(request, pk):
                 services.set_active(
                     membership, active="activate" in request.POST, user=request.user
                 )
-                messages.success(request, _("Account updated."))
+                messages.success(request, _("Role updated."))
                 return redirect("member_list")
             if form.is_valid():
                 services.change_role(membership, role=form.cleaned_data["role"], user=request.user)
@@ -167,6 +189,22 @@ def member_edit(request, pk):
         "core/member_edit.html",
         {"membership": membership, "form": form, "entries": record_history(membership)},
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password: Django's page, our template, our service."""
+
+    template_name = "core/password_change.html"
+    form_class = OwnPasswordForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        user = self.request.user
+        services.change_own_password(user, password=form.cleaned_data["new_password1"], user=user)
+        # Keeps this session logged in; the account's other sessions end.
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password has been changed."))
+        return redirect(self.get_success_url())
 
 
 def permission_denied(request, exception=None):

@@ -107,3 +107,10 @@ class Command(BaseCommand):
         for username, role, created in summary.users:
             password = DEMO_PASSWORD if created else _("(existing user, password unchanged)")
             self.stdout.write(f"  {username:<14} {str(labels[role]):<22} {password}")
+        self.stdout.write(
+            _(
+                "`admin` is a system administrator: it also keeps the shared lists of taxa and "
+                "crops. `genebank serve` refuses addresses other machines reach while a demo "
+                "account keeps the demo password."
+            )
+        )
