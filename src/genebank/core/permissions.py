@@ -14,6 +14,9 @@ DEACCESSION = "deaccession"
 MANAGE_MISSIONS = "manage_missions"
 MANAGE_REFERENCE = "manage_reference"  # institutes, cooperators, taxa, crops
 MANAGE_USERS = "manage_users"
+# Exact collecting sites of accessions marked sensitive (accessions/sensitive.py generalises them
+# for everyone else).
+VIEW_SENSITIVE_LOCATION = "view_sensitive_location"
 
 _ALL = set(Role.values)
 CAPABILITIES: dict[str, set[str]] = {
@@ -24,6 +27,7 @@ CAPABILITIES: dict[str, set[str]] = {
     MANAGE_MISSIONS: {Role.CURATOR, Role.ADMINISTRATOR},
     MANAGE_REFERENCE: {Role.CURATOR, Role.ADMINISTRATOR},
     MANAGE_USERS: {Role.ADMINISTRATOR},
+    VIEW_SENSITIVE_LOCATION: {Role.CURATOR, Role.ADMINISTRATOR},
 }
 
 
