@@ -38,6 +38,7 @@ from genebank.accessions.sensitive import (
 from genebank.core import permissions
 from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
+from genebank.core.models import Institute
 from genebank.inventory.views import accession_lots
 
 PAGE_SIZE = 50
@@ -236,9 +237,17 @@ def accession_deaccession(request, pk):
 
 
 def next_number(request):
-    """The next accession number for an institute (the form proposes it)."""
-    institutes = permissions.institutes_where(request.user, permissions.REGISTER)
-    institute = get_object_or_404(institutes, pk=request.GET.get("institute") or 0)
+    """The next accession number for an institute (the form proposes it).
+
+    400 when the institute is not a number or not known, 403 when the user may not register
+    accessions there; each with a message, as the form's script reads JSON.
+    """
+    try:
+        institute = Institute.objects.get(pk=int(request.GET.get("institute", "")))
+    except (ValueError, Institute.DoesNotExist):
+        return JsonResponse({"error": _("No such institute.")}, status=400)
+    if not permissions.can(request.user, permissions.REGISTER, institute):
+        return JsonResponse({"error": _("Your role does not allow this action.")}, status=403)
     return JsonResponse({"number": services.next_accession_number(institute)})
 
 
