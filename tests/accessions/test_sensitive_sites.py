@@ -223,3 +223,23 @@ def test_sensitive_accession_without_collecting_data_gets_no_note(client_for, vi
     accession = AccessionFactory(institute=genebank, sensitive_location=True)
     assert download_csv(client_for(viewer))[accession.number]["COLLSITE"] == ""
     assert Accession.objects.get(pk=accession.pk).sensitive_location
+
+
+# The edit form shows the passport as stored
+
+
+def test_technician_may_not_open_the_edit_form_of_a_sensitive_accession(
+    client_for, technician, hidden, plain
+):
+    client = client_for(technician)
+    response = client.get(reverse("accessions:edit", args=[hidden.pk]))
+    assert response.status_code == 403
+    assert_nothing_locates(response.content.decode())
+    page = client.get(reverse("accessions:detail", args=[hidden.pk]))
+    assert not page.context["can_edit"]
+    assert client.get(reverse("accessions:edit", args=[plain.pk])).status_code == 200
+
+
+def test_curator_edits_a_sensitive_accession(client_for, curator, hidden):
+    response = client_for(curator).get(reverse("accessions:edit", args=[hidden.pk]))
+    assert response.status_code == 200 and SITE in response.content.decode()

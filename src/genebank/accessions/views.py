@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
@@ -105,7 +105,7 @@ def accession_detail(request, pk):
             "seed_lots": accession_lots(accession, request.user),
             "map_data": {"site": point, "outline": outline},
             "has_map": bool(point or outline),
-            "can_edit": permissions.can(user, permissions.EDIT, accession.institute),
+            "can_edit": _may_edit(user, accession),
             "can_deaccession": permissions.can(user, permissions.DEACCESSION, accession.institute),
             "tab": "passport",
         },
@@ -173,9 +173,21 @@ def accession_create(request):
     return _form_page(request, form)
 
 
+def _may_edit(user, accession) -> bool:
+    """Editing shows the passport as stored, so a sensitive site's exact values too: only
+    those who may see them may edit such an accession (a technician asks a curator)."""
+    return permissions.can(user, permissions.EDIT, accession.institute) and shows_exact_site(
+        user, accession.institute_id, accession.sensitive_location
+    )
+
+
 def accession_edit(request, pk):
     accession = get_object_or_404(detail_queryset(request.user), pk=pk)
     permissions.require(request.user, permissions.EDIT, accession.institute)
+    if not _may_edit(request.user, accession):
+        raise PermissionDenied(
+            _("Only curators and administrators may edit an accession with a sensitive site.")
+        )
     if request.method == "POST":
         form = AccessionForm(
             request.POST,
