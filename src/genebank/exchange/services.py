@@ -1407,16 +1407,15 @@ def write_xlsx(target, rows: Iterable[list]) -> int:
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("MCPD")
     sheet.append(FIELDS)
 
     def as_text(value):
-        # Only the few values openpyxl would not keep as text get a cell of their own: a cell
-        # object per value would slow a large export down for nothing.
-        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        # Only the few values openpyxl might not keep as text (every error code starts with
+        # "#") get a cell of their own: a cell object per value would slow a large export.
+        if isinstance(value, str) and value.startswith(("=", "#")):
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"
             return cell
