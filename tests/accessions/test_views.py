@@ -292,7 +292,7 @@ def test_next_number_endpoint(client_for, technician, genebank, other_genebank):
     # not allowed at the other institute
     assert (
         c.get(reverse("accessions:next_number"), {"institute": other_genebank.pk}).status_code
-        == 404
+        == 403
     )
 
 

@@ -77,9 +77,10 @@ def test_public_only_leaves_out_private_accessions_and_sensitive_coordinates(
     rows = {row[2]: dict(zip(FIELDS, row, strict=True)) for row in read_csv(path)[1:]}
     assert set(rows) == {"A1", "A3"}
     assert rows["A1"]["DECLATITUDE"] == "32.6" and rows["A1"]["LATITUDE"] == "323600N"
-    for name in ("DECLATITUDE", "LATITUDE", "DECLONGITUDE", "LONGITUDE"):
+    for name in ("DECLATITUDE", "LATITUDE", "DECLONGITUDE", "LONGITUDE", "ELEVATION"):
         assert rows["A3"][name] == ""
-    assert rows["A3"]["COLLSITE"] == "5 km north of Irbid"
+    # The site's description locates it as well as its coordinates.
+    assert rows["A3"]["COLLSITE"] == "withheld: sensitive location"
     everything = tmp_path / "all.csv"
     export_mcpd(everything)
     assert len(read_csv(everything)) == 4

@@ -93,4 +93,5 @@ def test_public_rows_withhold_the_same_fields(records):
     assert (
         exported[FIELDS.index("DECLATITUDE")] == "" and exported[FIELDS.index("COORDDATUM")] == ""
     )
-    assert exported[FIELDS.index("COLLSITE")] == full.collecting_event.site
+    assert exported[FIELDS.index("ELEVATION")] == ""
+    assert exported[FIELDS.index("COLLSITE")] == "withheld: sensitive location"

@@ -35,7 +35,9 @@ class AccessionSerializer(serializers.ModelSerializer):
         ]
 
     def get_mcpd(self, accession) -> dict[str, str]:
-        return mcpd_row(accession)
+        # Sensitive sites as the user who asks may see them (accessions.sensitive).
+        request = self.context.get("request")
+        return mcpd_row(accession, user=getattr(request, "user", None))
 
 
 class AccessionViewSet(viewsets.ReadOnlyModelViewSet):

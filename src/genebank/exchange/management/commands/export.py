@@ -12,7 +12,12 @@ from genebank.exchange.services import EXPORT_FORMATS, export_mcpd
 class Command(BaseCommand):
     @property
     def help(self):  # argparse needs text, not a lazy translation
-        return _("Export passport data as MCPD v2.1 (41 columns, UTF-8).")
+        return _(
+            "Export passport data as MCPD v2.1 (41 columns, UTF-8). An administrator's tool: "
+            "the file keeps the exact collecting sites of sensitive accessions, as the database "
+            "on this machine does. Use --public for a file to publish or to give away: it "
+            "withholds them."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["mcpd"], help=_("what to export: mcpd"))
@@ -26,9 +31,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--institute", help=_("only this holding institute (WIEWS code)"))
         parser.add_argument(
+            "--public",
             "--public-only",
+            dest="public_only",
             action="store_true",
-            help=_("leave out non-public accessions and coordinates of sensitive ones"),
+            help=_(
+                "for publication: leave out non-public accessions, and withhold the site, "
+                "coordinates and elevation of sensitive ones"
+            ),
         )
 
     def handle(self, *args, **options):
