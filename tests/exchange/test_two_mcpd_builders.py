@@ -7,6 +7,7 @@ import pytest
 
 from genebank.accessions.models import Accession, AccessionIdentifier, Acquisition
 from genebank.accessions.passport import mcpd_row
+from genebank.accessions.queries import detail_queryset
 from genebank.exchange.mcpd import FIELDS
 from genebank.exchange.services import iter_mcpd_rows
 from genebank.inventory import services as inventory
@@ -95,3 +96,22 @@ def test_public_rows_withhold_the_same_fields(records):
     )
     assert exported[FIELDS.index("ELEVATION")] == ""
     assert exported[FIELDS.index("COLLSITE")] == "withheld: sensitive location"
+
+
+def test_institute_codes_keep_the_order_they_were_added(genebank, other_genebank, curator):
+    """BREDCODE and COLLCODE come out in the file's order on the page and in the export alike,
+    whether or not the page prefetched them (the institutes' own ordering is by code)."""
+    first, second = sorted([genebank, other_genebank], key=lambda i: i.code, reverse=True)
+    accession = AccessionFactory(institute=genebank)
+    accession.breeding_institutes.add(first)
+    accession.breeding_institutes.add(second)
+    event = CollectingEventFactory(accession=accession)
+    event.collecting_institutes.add(first)
+    event.collecting_institutes.add(second)
+    expected = f"{first.code};{second.code}"
+    (exported,) = iter_mcpd_rows(Accession.objects.filter(pk=accession.pk))
+    plain = mcpd_row(Accession.objects.get(pk=accession.pk))
+    prefetched = mcpd_row(detail_queryset(curator).get(pk=accession.pk))
+    for row in (plain, prefetched):
+        assert row["BREDCODE"] == exported[FIELDS.index("BREDCODE")] == expected
+        assert row["COLLCODE"] == exported[FIELDS.index("COLLCODE")] == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genebank.accessions.models import Accession
+from genebank.accessions.queries import institute_codes
 from genebank.accessions.sensitive import WITHHELD_FIELDS, shows_exact_site, withheld_site
 from genebank.inventory.mcpd import mcpd_storage
 
@@ -57,7 +58,7 @@ def mcpd_row(accession: Accession, *, user=None, public: bool = False) -> dict[s
         ACCENAME=";".join(n.name for n in accession.accession_names.all()),
         ACQDATE=accession.acquisition_date,
         ORIGCTY=accession.origin_country_id or "",
-        BREDCODE=";".join(i.code for i in accession.breeding_institutes.all()),
+        BREDCODE=institute_codes(accession.breeding_institutes),
         BREDNAME=accession.breeder_name,
         SAMPSTAT=_text(accession.sample_status),
         ANCEST=accession.ancestry,
@@ -73,7 +74,7 @@ def mcpd_row(accession: Accession, *, user=None, public: bool = False) -> dict[s
     if event is not None:
         row.update(
             COLLNUMB=event.collector_number,
-            COLLCODE=";".join(i.code for i in event.collecting_institutes.all()),
+            COLLCODE=institute_codes(event.collecting_institutes),
             COLLNAME=event.collecting_institute_name,
             COLLINSTADDRESS=event.collecting_institute_address,
             COLLMISSID=event.mission_code or (event.mission.code if event.mission_id else ""),

@@ -1,8 +1,16 @@
 """Read-side queries: which accessions a user may see, with what they need prefetched."""
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
-from genebank.accessions.models import Accession, AccessionName, CollectingMission
+from genebank.accessions.models import (
+    Accession,
+    AccessionName,
+    CollectingEvent,
+    CollectingMission,
+)
+from genebank.core.models import Institute
 from genebank.core.permissions import roles_of
 
 
@@ -24,6 +32,26 @@ def visible_missions(user) -> QuerySet[CollectingMission]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(institute_id__in=list(roles_of(user)))
+
+
+def in_added_order(many_to_many) -> RawSQL:
+    """Order the institutes of a many-to-many field (BREDCODE, COLLCODE) as they were added.
+
+    That is the order of the MCPD file they came from, which the export keeps and the importer
+    compares against; the institutes' own ordering (by code) would make the page disagree.
+    """
+    table = connection.ops.quote_name(many_to_many.through._meta.db_table)
+    return RawSQL(f"{table}.id", ())
+
+
+def institute_codes(manager) -> str:
+    """BREDCODE or COLLCODE: the codes joined with ';', prefetched or not, in the order added."""
+    cache = getattr(manager.instance, "_prefetched_objects_cache", {})
+    if manager.prefetch_cache_name in cache:
+        institutes = manager.all()
+    else:
+        institutes = manager.order_by(in_added_order(manager))
+    return ";".join(institute.code for institute in institutes)
 
 
 def list_queryset(user) -> QuerySet[Accession]:
@@ -49,8 +77,16 @@ def detail_queryset(user) -> QuerySet[Accession]:
         )
         .prefetch_related(
             "other_numbers",
-            "breeding_institutes",
+            Prefetch(
+                "breeding_institutes",
+                queryset=Institute.objects.order_by(in_added_order(Accession.breeding_institutes)),
+            ),
             "collecting_event__collectors",
-            "collecting_event__collecting_institutes",
+            Prefetch(
+                "collecting_event__collecting_institutes",
+                queryset=Institute.objects.order_by(
+                    in_added_order(CollectingEvent.collecting_institutes)
+                ),
+            ),
         )
     )
