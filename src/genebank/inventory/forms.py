@@ -49,11 +49,17 @@ class WithdrawForm(QuantityForm):
 
 class AdjustForm(QuantityForm):
     reason_text = forms.CharField(label=_("Why"), max_length=500)
-    field_order = ["quantity", "unit", "reason_text", "note"]
+    confirm = forms.BooleanField(label=_("Yes, this adjustment is correct"), required=False)
+    field_order = ["quantity", "unit", "reason_text", "note", "confirm"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, confirming=False, **kwargs):
+        """confirming: the second step, when the service found the adjustment implausible."""
         super().__init__(*args, **kwargs)
         self.fields["quantity"].help_text = _("Signed: -25 takes 25 away, 10 adds 10.")
+        if confirming:
+            self.fields["confirm"].widget.attrs["class"] = "form-check-input"
+        else:
+            del self.fields["confirm"]
 
 
 def _language_choices():

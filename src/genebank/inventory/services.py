@@ -33,7 +33,7 @@ from genebank.inventory.models import (
 )
 from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
 from genebank.inventory.standards import DAYS_TO_DRYING, DAYS_TO_STORAGE, drying_within_standard
-from genebank.inventory.units import Unit, convert, parse_quantity
+from genebank.inventory.units import Unit, convert, parse_quantity, refuse_beyond_max
 
 Kind = LotTransaction.Kind
 QUANTITY_PLACES = Decimal("0.001")
@@ -328,10 +328,16 @@ def _post(
     related_lot: SeedLot | None = None,
     note: str = "",
 ) -> LotTransaction:
-    """Append one transaction to a locked lot and update its cached quantity and status."""
+    """Append one transaction to a locked lot and update its cached quantity and status.
+
+    Every ledger write goes through here, so the bounds are checked here: the change and the
+    resulting balance stay within MAX_QUANTITY, and the balance at or above zero.
+    """
     balance = lot.quantity + change
     if balance < 0:  # callers check first; this is the last line before the database constraint
         _refuse_overdraw(lot, -change)
+    refuse_beyond_max(change, lot.unit)
+    refuse_beyond_max(balance, lot.unit, lot=lot.number)
     entry = LotTransaction(
         lot=lot,
         kind=kind,
@@ -520,11 +526,35 @@ def withdraw(
     return entry
 
 
+# An adjustment corrects a recount or a weighing error. One that adds more than ten times what the
+# lot holds is far more often a slip on the keyboard (470 typed as 4700000) than a finding, so it
+# is written only when confirmed. The floor spares small and empty lots: finding 500 seeds in a
+# lot the ledger says is empty is an ordinary recount.
+IMPLAUSIBLE_FACTOR = 10
+IMPLAUSIBLE_FLOOR = Decimal(1000)
+
+
+def adjustment_is_implausible(held: Decimal, change: Decimal) -> bool:
+    """Whether an adjustment of a lot holding `held` by `change` needs an explicit confirmation."""
+    return abs(change) > max(IMPLAUSIBLE_FACTOR * held, IMPLAUSIBLE_FLOOR)
+
+
 @transaction.atomic
 def adjust(
-    lot: SeedLot, quantity, unit: str, reason_text: str, user, note: str = ""
+    lot: SeedLot,
+    quantity,
+    unit: str,
+    reason_text: str,
+    user,
+    note: str = "",
+    *,
+    confirmed: bool = False,
 ) -> LotTransaction:
-    """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason."""
+    """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason.
+
+    An implausible adjustment (adjustment_is_implausible) is refused with code "confirm" unless
+    confirmed is given: the caller asks the user and calls again.
+    """
     locked = _lock(lot)
     require(user, MANAGE_LOTS, locked.institute_id)
     if not (reason_text or "").strip():
@@ -540,6 +570,22 @@ def adjust(
     if negative:
         _refuse_overdraw(locked, amount)
     change = -amount if negative else amount
+    # What no confirmation makes possible is refused first, rather than offered for confirmation.
+    refuse_beyond_max(locked.quantity + change, locked.unit, lot=locked.number)
+    if not confirmed and adjustment_is_implausible(locked.quantity, change):
+        raise ValidationError(
+            _(
+                "Lot %(lot)s holds %(held)s %(unit)s: an adjustment of %(change)s %(unit)s is "
+                "more than ten times that. Check the amount, and confirm it if it is correct."
+            )
+            % {
+                "lot": locked.number,
+                "held": _display(locked.quantity),
+                "change": f"{'-' if negative else '+'}{_display(amount)}",
+                "unit": locked.unit,
+            },
+            code="confirm",
+        )
     entry = _post(
         locked,
         Kind.ADJUSTMENT,

@@ -166,14 +166,24 @@ def lot_withdraw(request, pk):
 def lot_adjust(request, pk):
     lot = _get_lot(request, pk)
     permissions.require(request.user, MANAGE_LOTS, lot.institute_id)
-    form = AdjustForm(request.POST, lot=lot)
+    form = AdjustForm(request.POST, lot=lot, confirming="confirm" in request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.adjust(
-                lot, data["quantity"], data["unit"], data["reason_text"], request.user, data["note"]
+                lot,
+                data["quantity"],
+                data["unit"],
+                data["reason_text"],
+                request.user,
+                data["note"],
+                confirmed=data.get("confirm", False),
             )
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "confirm":
+                # The second step: the same values, and a box to tick if they are right.
+                form = AdjustForm(request.POST, lot=lot, confirming=True)
+                form.is_valid()
             _attach(form, exc)
         else:
             messages.success(request, _("Adjustment recorded."))
