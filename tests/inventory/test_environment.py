@@ -16,8 +16,9 @@ from genebank.inventory.alerts import (
     lots_with_stale_moisture,
     storage_out_of_range,
 )
-from genebank.inventory.environment import excursions, import_readings, read_readings
+from genebank.inventory.environment import excursions, read_readings
 from genebank.inventory.models import EnvironmentReading, ReserveLevel
+from genebank.inventory.services import import_readings
 
 EASYLOG = """Cold room 1,Serial Number,Time,Celsius(°C),Humidity(%rh)
 1,12345,2025-03-01 00:00:00,-18.0,15.0

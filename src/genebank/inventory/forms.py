@@ -1,6 +1,7 @@
 """Forms of the inventory pages; the rules themselves live in services."""
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from genebank.inventory.models import (
@@ -252,12 +253,32 @@ class LocationForm(forms.Form):
         _style(self)
 
 
+def max_upload_bytes() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "GENEBANK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+
+
 class ReadingsUploadForm(forms.Form):
     file = forms.FileField(label=_("Data-logger file (CSV)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        self.fields["file"].help_text = _("At most %(size)s.") % {
+            "size": filesizeformat(max_upload_bytes())
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s: files of at most %(limit)s can be uploaded.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="too_large",
+            )
+        return upload
 
 
 class CountForm(forms.Form):

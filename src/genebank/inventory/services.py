@@ -9,9 +9,11 @@ anything is written.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
@@ -20,10 +22,12 @@ from django.utils.translation import gettext as _
 from genebank.accessions.models import Accession, Acquisition
 from genebank.core.models import Institute
 from genebank.core.permissions import require
+from genebank.inventory.environment import Problem, Reading, iter_readings
 from genebank.inventory.models import (
     ACCEPTED_STORAGE,
     PATH_SEPARATOR,
     CollectionKind,
+    EnvironmentReading,
     LotTransaction,
     ProcessingStep,
     SeedLot,
@@ -31,7 +35,12 @@ from genebank.inventory.models import (
     StocktakeCount,
     StorageLocation,
 )
-from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
+from genebank.inventory.permissions import (
+    MANAGE_LOTS,
+    MANAGE_STORAGE,
+    RECORD_READINGS,
+    WITHDRAW_SEED,
+)
 from genebank.inventory.standards import DAYS_TO_DRYING, DAYS_TO_STORAGE, drying_within_standard
 from genebank.inventory.units import Unit, convert, parse_quantity, refuse_beyond_max
 
@@ -1073,6 +1082,110 @@ def reconcile_stocktake(
     return result
 
 
+# --- data-logger readings -------------------------------------------------------------------------
+
+# Readings written per INSERT, and times looked up per query: every statement stays far under
+# SQLite's limit of bound variables (32,766; 999 before SQLite 3.32), whatever the file's length.
+READINGS_BATCH = 500
+# Problems reported of one file; a file in the wrong format would otherwise list every row.
+MAX_PROBLEMS = 100
+
+
+@transaction.atomic
+def import_readings(location: StorageLocation, data, user, source: str = "") -> dict:
+    """Add a data-logger CSV file's readings to a storage unit: all rows or none.
+
+    data is the file: an open binary file (an upload, a file on disk; read row by row, UTF-8 or
+    else Latin-1), bytes, or text. Times already recorded for the place are skipped, so importing
+    a file twice adds nothing. Raises ValidationError listing the problems (row, field, value,
+    message), at most MAX_PROBLEMS of them, when any row is bad. Returns {"added", "skipped"}.
+    """
+    require(user, RECORD_READINGS, location.institute_id)
+    # One import of a place at a time: the search for times repeated in the file relies on it.
+    location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    if isinstance(binary, File):
+        binary = binary.file
+    for encoding in ("utf-8-sig", "latin-1"):  # Latin-1 decodes any byte: the last try
+        binary.seek(0)
+        text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        try:
+            with transaction.atomic():  # a decoding error halfway leaves nothing behind
+                return _import_readings(location, text, source[:200])
+        except UnicodeDecodeError:
+            continue
+        finally:
+            text.detach()  # the caller's file stays open
+    raise AssertionError("unreachable: Latin-1 decodes any byte")
+
+
+def _import_readings(location: StorageLocation, text, source: str) -> dict:
+    # Readings of this place with a higher id than this were added by this file (ids only grow,
+    # and the place is locked): a time found among them is a time the file repeats.
+    before = location.readings.aggregate(m=Max("pk"))["m"] or 0
+    problems: list[Problem] = []
+    counts = {"added": 0, "skipped": 0}
+    batch: list[Reading] = []
+
+    def write_batch():
+        known = dict(
+            EnvironmentReading.objects.filter(
+                location=location, taken_at__in=[r.taken_at for r in batch]
+            ).values_list("taken_at", "pk")
+        )
+        new, seen = [], set()
+        for reading in batch:
+            pk = known.get(reading.taken_at)
+            if pk is not None and pk <= before:
+                counts["skipped"] += 1
+            elif pk is not None or reading.taken_at in seen:
+                problems.append(
+                    Problem(reading.row, "time", reading.time_text, _("the same time twice"))
+                )
+            else:
+                seen.add(reading.taken_at)
+                new.append(
+                    EnvironmentReading(
+                        location=location,
+                        taken_at=reading.taken_at,
+                        temperature=reading.temperature,
+                        humidity=reading.humidity,
+                        source=source,
+                    )
+                )
+        # Written even when the file has problems (they are rolled back): later rows are then
+        # checked against these for repeated times.
+        EnvironmentReading.objects.bulk_create(new, batch_size=READINGS_BATCH)
+        counts["added"] += len(new)
+        batch.clear()
+
+    stopped_at = None
+    for item in iter_readings(text):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            batch.append(item)
+            if len(batch) >= READINGS_BATCH:
+                write_batch()
+        if len(problems) > MAX_PROBLEMS:
+            stopped_at = item.row
+            break
+    if batch:
+        write_batch()
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        messages = [str(p) for p in problems[:MAX_PROBLEMS]]
+        if stopped_at is not None:
+            messages.append(
+                _("Reading stopped at row %(row)s after %(count)s problems.")
+                % {"row": stopped_at, "count": MAX_PROBLEMS}
+            )
+        raise ValidationError(messages, code="readings")
+    return counts
+
+
 def ledger_sum(lot: SeedLot) -> Decimal:
     """The sum of a lot's transactions; always equal to its cached quantity."""
     total = lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
@@ -1085,6 +1198,7 @@ __all__ = [
     "Unit",
     "adjust",
     "create_location",
+    "import_readings",
     "ledger_sum",
     "merge_lots",
     "move_location",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
-from genebank.inventory import alerts, environment, labels, services
+from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
 from genebank.inventory.forms import (
     AdjustForm,
@@ -301,13 +301,8 @@ def location_readings(request, pk):
     form = ReadingsUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        raw = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        try:
-            result = environment.import_readings(location, text, request.user, upload.name)
+            result = services.import_readings(location, upload, request.user, upload.name)
         except ValidationError as exc:
             _attach(form, exc)
         else:

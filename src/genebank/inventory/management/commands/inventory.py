@@ -385,17 +385,15 @@ class Command(BaseCommand):
         )
 
     def do_readings(self, **o):
-        from genebank.inventory.environment import import_readings
-
         user = self._user(o["user"])
         location = self._location(o["location"], self._institute(o["institute"]))
         try:
-            with open(o["file"], encoding="utf-8-sig") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            fh = open(o["file"], "rb")  # read row by row by the service, however long
+        except OSError as exc:
             raise CommandError(str(exc), returncode=WRONG_CALL) from exc
         try:
-            result = import_readings(location, text, user, source=o["file"])
+            with fh:
+                result = services.import_readings(location, fh, user, source=o["file"])
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages), returncode=REFUSED) from exc
         self._print(
