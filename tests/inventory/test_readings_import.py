@@ -183,6 +183,7 @@ def test_a_file_of_problems_is_reported_in_part(storage, curator):
 
 def test_an_upload_over_the_size_limit_is_refused(client_for, technician, storage, settings):
     settings.GENEBANK_MAX_UPLOAD_BYTES = 1000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # kept on disk, as large uploads are
     room = storage["base_room"]
     client = client_for(technician)
     page = client.get(f"/inventory/locations/{room.pk}/").content.decode()
