@@ -204,3 +204,16 @@ def test_an_upload_over_the_size_limit_is_refused(client_for, technician, storag
     )
     assert response.status_code == 302
     assert EnvironmentReading.objects.count() == 10
+
+
+def test_a_file_without_line_breaks_is_not_read_whole(storage, curator):
+    data = b"Time,Celsius\n" + b"2025-01-01 00:00" * 500_000  # 8 MB on one line
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError):
+            import_readings(storage["base_room"], data, curator)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_500_000, peak  # what any import takes, not the line's length
+    assert not EnvironmentReading.objects.exists()

@@ -9,6 +9,7 @@ memory stays the same whatever their length; services.import_readings writes the
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,8 @@ TIME_FORMATS = [
 MAX_ROWS = 1_000_000
 # The dialect is guessed from the file's first characters (and the rest of that line).
 SNIFF_CHARS = 4096
+# Longer lines are read in pieces (and fail as rows): a file with no line breaks is not read whole.
+MAX_LINE_CHARS = 65536
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class Problem:
     field: str
     value: str
     message: str
+
+    def __post_init__(self):
+        # A value is shown to name the cell; a garbled file's cells can be a line's length.
+        if len(self.value) > 80:
+            object.__setattr__(self, "value", self.value[:79] + "…")
 
     def __str__(self) -> str:
         return _("row %(row)s, %(field)s %(value)r: %(message)s") % {
@@ -115,12 +123,17 @@ def iter_readings(stream, max_rows: int | None = None) -> Iterator[Reading | Pro
     max_rows = MAX_ROWS if max_rows is None else max_rows
     sample = stream.read(SNIFF_CHARS)
     if len(sample) == SNIFF_CHARS:
-        sample += stream.readline()  # the sniffer and the reader then start on whole lines
+        # The sniffer and the reader then start on whole lines.
+        sample += stream.readline(MAX_LINE_CHARS)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = enumerate(csv.reader(itertools.chain(io.StringIO(sample, newline=""), stream), dialect))
+    lines = itertools.chain(
+        io.StringIO(sample, newline=""),
+        iter(functools.partial(stream.readline, MAX_LINE_CHARS), ""),
+    )
+    rows = enumerate(csv.reader(lines, dialect))
     try:
         yield from _rows_to_readings(rows, max_rows)
     except csv.Error as exc:

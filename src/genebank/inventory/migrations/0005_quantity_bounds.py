@@ -27,7 +27,9 @@ def refuse_oversized_rows(apps, schema_editor):
     if lots:
         raise RuntimeError(
             f"Lots {', '.join(lots)} hold, or have ledger entries of, more than {MAX:,} seeds or "
-            "grams, the most a lot may now hold. Correct them before this migration."
+            "grams, the most a lot may now hold: entries typed in error before this bound. The "
+            "ledger refuses changes (trigger inventory_lottransaction_append_only), so an "
+            "administrator corrects them in the database, then runs the migration again."
         )
 
 
