@@ -217,3 +217,18 @@ def test_a_file_without_line_breaks_is_not_read_whole(storage, curator):
         tracemalloc.stop()
     assert peak < 2_500_000, peak  # what any import takes, not the line's length
     assert not EnvironmentReading.objects.exists()
+
+
+def test_logger_error_codes_are_problems_not_a_failed_insert(storage, curator):
+    # -999.9 and 9999 are what loggers write for a missing sensor; PostgreSQL refused the insert
+    # (the column holds 5 digits), and the upload answered 500.
+    data = csv_bytes(3, extra=["2025-02-01 00:00:00,9999,15\n", "2025-02-01 00:01:00,-999.9,15\n"])
+    with pytest.raises(ValidationError) as refused:
+        import_readings(storage["base_room"], data, curator)
+    assert refused.value.messages == [
+        "row 5, temperature '9999': not between -200 and 200 °C",
+        "row 6, temperature '-999.9': not between -200 and 200 °C",
+    ]
+    assert not EnvironmentReading.objects.exists()
+    data = csv_bytes(1, extra=["2025-02-01 00:00:00,-196.0,\n"])  # liquid nitrogen
+    assert import_readings(storage["base_room"], data, curator)["added"] == 2

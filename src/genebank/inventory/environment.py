@@ -39,6 +39,9 @@ TIME_FORMATS = [
     "%d.%m.%Y %H:%M",
 ]
 
+# Temperatures a storage unit can read, from liquid nitrogen (-196 °C) to a drying oven; beyond
+# them a logger writes an error code (-999.9, 9999), and the column (5 digits, 2 decimals) ends.
+TEMPERATURE_RANGE = (Decimal(-200), Decimal(200))
 # Readings in one file at most: a year of one reading a minute is 525,600. A file is imported in
 # one transaction, all or nothing; a longer one would hold the write lock too long.
 MAX_ROWS = 1_000_000
@@ -187,12 +190,21 @@ def _rows_to_readings(rows: Iterable[tuple[int, list[str]]], max_rows: int):
                 yield Problem(number, name, cells[column], _("not a number"))
                 values.append(None)
                 bad = True
-        humidity = values[1]
+        temperature, humidity = values
+        low, high = TEMPERATURE_RANGE
+        if temperature is not None and not (low <= temperature <= high):
+            yield Problem(
+                number,
+                "temperature",
+                str(temperature),
+                _("not between %(low)s and %(high)s °C") % {"low": low, "high": high},
+            )
+            bad = True
         if humidity is not None and not (0 <= humidity <= 100):
             yield Problem(number, "humidity", str(humidity), _("not between 0 and 100"))
             bad = True
         if not bad:
-            yield Reading(number, cells[time_col], moment, values[0], humidity)
+            yield Reading(number, cells[time_col], moment, temperature, humidity)
 
 
 def read_readings(text: str) -> tuple[list[tuple[datetime, Decimal | None, Decimal | None]], list]:
