@@ -180,3 +180,28 @@ def test_building_and_rearranging_the_storage_tree(capsys, genebank):
         location("add", "--code", "Z", "--name", "Z", "--kind", "room", "--temperature", "cold")[0]
         == 2
     )
+
+
+def test_an_overflowing_adjustment_is_refused_and_show_still_works(capsys, received):
+    # The review's case: +99999999999 overflowed the column, and `show` crashed reading it back.
+    code, out, err = run(
+        capsys, "adjust", received["lot"], "+99999999999", "--unit", "seeds", "--reason", "recount",
+        "--yes",
+    )  # fmt: skip
+    assert code == 2 and out == ""
+    assert "at most 1,000,000,000 seeds" in err
+    code, out, err = run(capsys, "show", received["lot"], "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["quantity"] == 500 and len(shown["transactions"]) == 1
+
+
+def test_an_implausible_adjustment_needs_yes(capsys, received):
+    args = ["adjust", received["lot"], "+6000", "--unit", "seeds", "--reason", "second bag"]
+    code, out, err = run(capsys, *args)
+    assert code == 1 and out == ""
+    assert "more than ten times" in err and "--yes" in err
+    assert SeedLot.objects.get(number=received["lot"]).quantity == 500
+    code, out, err = run(capsys, *args, "--yes", "--json")
+    assert code == 0, err
+    assert json.loads(out)["quantity"] == 6500

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,15 +10,16 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genebank.inventory import services
+from genebank.inventory import environment, services
 from genebank.inventory.alerts import (
     alert_counts,
     lots_below_reserve,
     lots_with_stale_moisture,
     storage_out_of_range,
 )
-from genebank.inventory.environment import excursions, import_readings, read_readings
+from genebank.inventory.environment import excursions, read_readings
 from genebank.inventory.models import EnvironmentReading, ReserveLevel
+from genebank.inventory.services import import_readings
 
 EASYLOG = """Cold room 1,Serial Number,Time,Celsius(°C),Humidity(%rh)
 1,12345,2025-03-01 00:00:00,-18.0,15.0
@@ -83,8 +85,11 @@ def test_excursions_longer_than_the_alert_time(storage, curator):
         max_size=30,
     ),
     st.sampled_from([",", ";"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(min_value=1, max_value=300),
 )
-def test_what_a_logger_writes_is_what_is_read(rows, delimiter):
+def test_what_a_logger_writes_is_what_is_read(rows, delimiter, newline, sniffed):
+    """Whatever the line endings, and wherever the sample read to guess the dialect ends."""
     start = datetime(2025, 1, 1, tzinfo=UTC)
     lines = [delimiter.join(["Time", "Temperature", "RH"])]
     for minutes, temperature, humidity in rows:
@@ -93,7 +98,8 @@ def test_what_a_logger_writes_is_what_is_read(rows, delimiter):
         if delimiter == ";":
             numbers = [n.replace(".", ",") for n in numbers]
         lines.append(delimiter.join([moment, *numbers]))
-    readings, problems = read_readings("\n".join(lines) + "\n")
+    with mock.patch.object(environment, "SNIFF_CHARS", sniffed):
+        readings, problems = read_readings(newline.join(lines) + newline)
     assert problems == []
     expected = [(start + timedelta(minutes=m), Decimal(t), Decimal(h)) for m, t, h in rows]
     assert [(r[0].astimezone(UTC), r[1], r[2]) for r in readings] == expected

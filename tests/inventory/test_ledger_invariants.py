@@ -1,4 +1,5 @@
-"""Any sequence of inventory operations keeps every lot's quantity = sum of its ledger >= 0.
+"""Any sequence of inventory operations keeps every lot's quantity = sum of its ledger, within
+0..MAX_QUANTITY.
 
 A hypothesis state machine receives, withdraws, adjusts, transfers, splits, merges and
 quarantines lots with arbitrary (often wrong) quantities and units; each refusal must leave the
@@ -23,15 +24,19 @@ from hypothesis.stateful import (
 from genebank.inventory import services
 from genebank.inventory.models import LotTransaction, SeedLot
 from genebank.inventory.services import ledger_sum
+from genebank.inventory.units import MAX_QUANTITY
 
 Status = SeedLot.Status
 
-# Mostly sensible amounts, with zero, negative, fractional and non-numbers mixed in.
+# Mostly sensible amounts, with zero, negative, fractional and non-numbers mixed in, and amounts
+# at and beyond the most a lot may hold (up to what overflowed the column before it was bounded).
 quantities = st.one_of(
     st.integers(min_value=1, max_value=2000),
     st.integers(min_value=1, max_value=200),
     st.decimals(min_value=Decimal("0.001"), max_value=Decimal("500"), places=3),
     st.sampled_from([0, -5, "-0", "abc", "2.5", "1e3"]),
+    st.integers(min_value=MAX_QUANTITY // 3, max_value=MAX_QUANTITY + 5),
+    st.sampled_from([MAX_QUANTITY, 99999999999, "99999999999.999", "1e12"]),
 )
 units = st.sampled_from(["seeds", "seeds", "seeds", "g", "kg"])
 weights = st.one_of(
@@ -101,10 +106,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def withdraw(self, lot, quantity, unit, reason):
         self.attempt(lambda: services.withdraw(lot, quantity, unit, reason, self.user))
 
-    @rule(lot=lots, quantity=quantities, unit=units, negative=st.booleans())
-    def adjust(self, lot, quantity, unit, negative):
+    @rule(
+        lot=lots, quantity=quantities, unit=units, negative=st.booleans(), confirmed=st.booleans()
+    )
+    def adjust(self, lot, quantity, unit, negative, confirmed):
         signed = f"-{quantity}" if negative else quantity
-        self.attempt(lambda: services.adjust(lot, signed, unit, "recount", self.user))
+        self.attempt(
+            lambda: services.adjust(lot, signed, unit, "recount", self.user, confirmed=confirmed)
+        )
 
     @rule(source=lots, into=lots, quantity=quantities, unit=units)
     def transfer(self, source, into, quantity, unit):
@@ -129,11 +138,12 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def quantities_are_the_sum_of_the_ledger(self):
         for lot in SeedLot.objects.filter(pk__in=[lot.pk for lot in self.known]):
-            assert lot.quantity >= 0
+            assert 0 <= lot.quantity <= MAX_QUANTITY
             assert lot.quantity == ledger_sum(lot)
             assert (lot.quantity == 0) == (lot.status == Status.DEPLETED)
             last = lot.transactions.order_by("-created_at", "-pk").first()
             assert last.balance_after == lot.quantity
+            assert lot.transactions.filter(quantity__gt=MAX_QUANTITY).count() == 0
 
 
 @pytest.mark.django_db

@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genebank.inventory.units import Unit, as_json_number, convert, parse_quantity
+from genebank.inventory.units import (
+    MAX_QUANTITY,
+    Unit,
+    as_json_number,
+    convert,
+    parse_quantity,
+)
 
 seed_counts = st.integers(min_value=1, max_value=10_000_000).map(Decimal)
 grams = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("100000"), places=3)
@@ -34,6 +40,7 @@ def test_parse_accepts_positive_quantities(value, unit, expected):
         ("1.0005", "g", "precision"),
         ("5", "kg", "unit"),
         ("1e25", "g", "too_large"),
+        ("1000000001", "seeds", "too_large"),
     ],
 )
 def test_parse_refuses_what_is_not_a_quantity(value, unit, code):
@@ -56,6 +63,18 @@ def test_conversion_without_seed_weight_is_refused():
         convert(Decimal(10), Unit.GRAMS, Unit.SEEDS, None)
     assert err.value.code == "not_convertible"
     assert "thousand-seed weight" in err.value.messages[0]
+
+
+def test_at_most_a_thousand_tonnes():
+    assert parse_quantity(MAX_QUANTITY, "g") == MAX_QUANTITY
+    with pytest.raises(ValidationError) as err:
+        parse_quantity("99999999999", "seeds")
+    assert err.value.code == "too_large"
+    assert "at most 1,000,000,000 seeds" in err.value.messages[0]
+    # Just over a tonne of seeds weighing a gram per thousand: a million seeds too many.
+    with pytest.raises(ValidationError) as err:
+        convert(Decimal(1000001), Unit.GRAMS, Unit.SEEDS, Decimal(1))
+    assert err.value.code == "too_large"
 
 
 def test_an_amount_too_small_to_count_is_refused():
@@ -84,10 +103,11 @@ def test_seeds_to_grams_and_back_is_within_one_seed(seeds, weight):
 def test_grams_to_seeds_gives_whole_seeds_close_to_the_exact_count(amount, weight):
     try:
         seeds = convert(amount, Unit.GRAMS, Unit.SEEDS, weight)
-    except ValidationError:
-        assert amount * 1000 / weight < Decimal("0.5")
+    except ValidationError as err:
+        exact = amount * 1000 / weight
+        assert exact < Decimal("0.5") if err.code == "too_small" else exact > MAX_QUANTITY
         return
-    assert seeds == seeds.to_integral_value() and seeds >= 1
+    assert seeds == seeds.to_integral_value() and 1 <= seeds <= MAX_QUANTITY
     assert abs(seeds - amount * 1000 / weight) <= Decimal("0.5")
 
 

@@ -2,25 +2,26 @@
 
 Data loggers write CSV in many dialects; we find the time, temperature and humidity columns by
 their headers, accept comma or semicolon separators and decimal commas, and read day-first or ISO
-dates. Every row is checked before anything is written; re-importing a file adds nothing.
+dates. Files are read row by row (a logger left for a year writes hundreds of megabytes), so
+memory stays the same whatever their length; services.import_readings writes them.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from genebank.core.permissions import require
-from genebank.inventory.models import EnvironmentReading, StorageLocation
-from genebank.inventory.permissions import RECORD_READINGS
+from genebank.inventory.models import StorageLocation
 
 # Header words that name each column, in the languages loggers are sold with.
 TIME_KEYS = ("time", "date", "datum", "zeit", "heure", "fecha", "hora")
@@ -38,6 +39,17 @@ TIME_FORMATS = [
     "%d.%m.%Y %H:%M",
 ]
 
+# Temperatures a storage unit can read, from liquid nitrogen (-196 °C) to a drying oven; beyond
+# them a logger writes an error code (-999.9, 9999), and the column (5 digits, 2 decimals) ends.
+TEMPERATURE_RANGE = (Decimal(-200), Decimal(200))
+# Readings in one file at most: a year of one reading a minute is 525,600. A file is imported in
+# one transaction, all or nothing; a longer one would hold the write lock too long.
+MAX_ROWS = 1_000_000
+# The dialect is guessed from the file's first characters (and the rest of that line).
+SNIFF_CHARS = 4096
+# Longer lines are read in pieces (and fail as rows): a file with no line breaks is not read whole.
+MAX_LINE_CHARS = 65536
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -46,6 +58,11 @@ class Problem:
     value: str
     message: str
 
+    def __post_init__(self):
+        # A value is shown to name the cell; a garbled file's cells can be a line's length.
+        if len(self.value) > 80:
+            object.__setattr__(self, "value", self.value[:79] + "…")
+
     def __str__(self) -> str:
         return _("row %(row)s, %(field)s %(value)r: %(message)s") % {
             "row": self.row,
@@ -53,6 +70,15 @@ class Problem:
             "value": self.value,
             "message": self.message,
         }
+
+
+@dataclass(frozen=True)
+class Reading:
+    row: int
+    time_text: str  # as written in the file, to name it in a problem
+    taken_at: datetime
+    temperature: Decimal | None
+    humidity: Decimal | None
 
 
 def _column(headers: list[str], *keys: str) -> int | None:
@@ -91,39 +117,69 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
-def read_readings(text: str) -> tuple[list[tuple[datetime, Decimal | None, Decimal | None]], list]:
-    """(readings, problems) from the text of a data-logger CSV file."""
-    sample = text[:4096]
+def iter_readings(stream, max_rows: int | None = None) -> Iterator[Reading | Problem]:
+    """Readings and problems of a data-logger CSV text stream, in file order, one row at a time.
+
+    Stops with a problem after max_rows readings (default MAX_ROWS). Times repeated in the file are
+    not looked for here: the import finds them in the database, which holds the rows already read.
+    """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    sample = stream.read(SNIFF_CHARS)
+    if len(sample) == SNIFF_CHARS:
+        # The sniffer and the reader then start on whole lines.
+        sample += stream.readline(MAX_LINE_CHARS)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    lines = itertools.chain(
+        io.StringIO(sample, newline=""),
+        iter(functools.partial(stream.readline, MAX_LINE_CHARS), ""),
+    )
+    rows = enumerate(csv.reader(lines, dialect))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        yield from _rows_to_readings(rows, max_rows)
     except csv.Error as exc:
-        return [], [Problem(1, "file", "", _("not a CSV file: %(error)s") % {"error": exc})]
+        yield Problem(1, "file", "", _("not a CSV file: %(error)s") % {"error": exc})
+
+
+def _rows_to_readings(rows: Iterable[tuple[int, list[str]]], max_rows: int):
     # Some loggers write a title line before the header: take the first row naming a time column.
-    start = next((i for i, row in enumerate(rows) if _column(row, *TIME_KEYS) is not None), None)
-    if start is None:
-        return [], [Problem(1, "time", "", _("No time or date column in the header."))]
-    headers = rows[start]
+    found = next(((i, row) for i, row in rows if _column(row, *TIME_KEYS) is not None), None)
+    if found is None:
+        yield Problem(1, "time", "", _("No time or date column in the header."))
+        return
+    start, headers = found
     time_col = _column(headers, *TIME_KEYS)
     temp_col = _column(headers, *TEMPERATURE_KEYS)
     rh_col = _column(headers, *HUMIDITY_KEYS)
     if temp_col is None and rh_col is None:
-        return [], [Problem(start + 1, "header", ",".join(headers),
-                            _("No temperature or humidity column."))]  # fmt: skip
-    readings, problems, seen = [], [], set()
-    for number, row in enumerate(rows[start + 1 :], start=start + 2):
+        yield Problem(
+            start + 1, "header", ",".join(headers), _("No temperature or humidity column.")
+        )
+        return
+    count = 0
+    for index, row in rows:
+        number = index + 1
         if not any(cell.strip() for cell in row):
             continue
+        count += 1
+        if count > max_rows:
+            yield Problem(
+                number,
+                "file",
+                "",
+                _("more than %(max)s readings in one file: split it into smaller files")
+                % {"max": number_format(max_rows, use_l10n=True, force_grouping=True)},
+            )
+            return
         cells = row + [""] * (len(headers) - len(row))
         try:
             moment = parse_time(cells[time_col])
         except ValueError:
-            problems.append(Problem(number, "time", cells[time_col], _("not a date and time")))
+            yield Problem(number, "time", cells[time_col], _("not a date and time"))
             continue
-        values = []
+        values, bad = [], False
         for column, name in ((temp_col, "temperature"), (rh_col, "humidity")):
             if column is None:
                 values.append(None)
@@ -131,42 +187,35 @@ def read_readings(text: str) -> tuple[list[tuple[datetime, Decimal | None, Decim
             try:
                 values.append(parse_number(cells[column]))
             except (InvalidOperation, ValueError):
-                problems.append(Problem(number, name, cells[column], _("not a number")))
+                yield Problem(number, name, cells[column], _("not a number"))
                 values.append(None)
-        humidity = values[1]
+                bad = True
+        temperature, humidity = values
+        low, high = TEMPERATURE_RANGE
+        if temperature is not None and not (low <= temperature <= high):
+            yield Problem(
+                number,
+                "temperature",
+                str(temperature),
+                _("not between %(low)s and %(high)s °C") % {"low": low, "high": high},
+            )
+            bad = True
         if humidity is not None and not (0 <= humidity <= 100):
-            problems.append(Problem(number, "humidity", str(humidity), _("not between 0 and 100")))
-        if moment in seen:
-            problems.append(Problem(number, "time", cells[time_col], _("the same time twice")))
-        seen.add(moment)
-        readings.append((moment, values[0], humidity))
+            yield Problem(number, "humidity", str(humidity), _("not between 0 and 100"))
+            bad = True
+        if not bad:
+            yield Reading(number, cells[time_col], moment, temperature, humidity)
+
+
+def read_readings(text: str) -> tuple[list[tuple[datetime, Decimal | None, Decimal | None]], list]:
+    """(readings, problems) of the text of a small data-logger CSV file (for tests and previews)."""
+    readings, problems = [], []
+    for item in iter_readings(io.StringIO(text, newline="")):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            readings.append((item.taken_at, item.temperature, item.humidity))
     return readings, problems
-
-
-@transaction.atomic
-def import_readings(location: StorageLocation, text: str, user, source: str = "") -> dict:
-    """Add a logger file's readings to a storage unit: all rows or none; known times are skipped.
-
-    Raises ValidationError listing every problem (row, field, value, message) when any row is bad.
-    """
-    require(user, RECORD_READINGS, location.institute_id)
-    readings, problems = read_readings(text)
-    if problems:
-        raise ValidationError([str(p) for p in problems], code="readings")
-    known = set(
-        EnvironmentReading.objects.filter(
-            location=location, taken_at__in=[r[0] for r in readings]
-        ).values_list("taken_at", flat=True)
-    )
-    new = [
-        EnvironmentReading(
-            location=location, taken_at=moment, temperature=t, humidity=h, source=source[:200]
-        )
-        for moment, t, h in readings
-        if moment not in known
-    ]
-    EnvironmentReading.objects.bulk_create(new, batch_size=1000)
-    return {"added": len(new), "skipped": len(readings) - len(new)}
 
 
 def _set_points(location: StorageLocation):

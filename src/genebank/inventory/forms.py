@@ -1,6 +1,7 @@
 """Forms of the inventory pages; the rules themselves live in services."""
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from genebank.inventory.models import (
@@ -49,11 +50,17 @@ class WithdrawForm(QuantityForm):
 
 class AdjustForm(QuantityForm):
     reason_text = forms.CharField(label=_("Why"), max_length=500)
-    field_order = ["quantity", "unit", "reason_text", "note"]
+    confirm = forms.BooleanField(label=_("Yes, this adjustment is correct"), required=False)
+    field_order = ["quantity", "unit", "reason_text", "note", "confirm"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, confirming=False, **kwargs):
+        """confirming: the second step, when the service found the adjustment implausible."""
         super().__init__(*args, **kwargs)
         self.fields["quantity"].help_text = _("Signed: -25 takes 25 away, 10 adds 10.")
+        if confirming:
+            self.fields["confirm"].widget.attrs["class"] = "form-check-input"
+        else:
+            del self.fields["confirm"]
 
 
 def _language_choices():
@@ -246,12 +253,32 @@ class LocationForm(forms.Form):
         _style(self)
 
 
+def max_upload_bytes() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "GENEBANK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+
+
 class ReadingsUploadForm(forms.Form):
     file = forms.FileField(label=_("Data-logger file (CSV)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+        self.fields["file"].help_text = _("At most %(size)s.") % {
+            "size": filesizeformat(max_upload_bytes())
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s: files of at most %(limit)s can be uploaded.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="too_large",
+            )
+        return upload
 
 
 class CountForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from genebank.accessions.models import Accession
 from genebank.core.audit import audit_trail
 from genebank.core.models import Crop, Institute
-from genebank.inventory.units import Unit, convert
+from genebank.inventory.units import MAX_QUANTITY, Unit, convert
 
 PATH_SEPARATOR = "/"
 
@@ -336,6 +336,10 @@ class SeedLot(models.Model):
                 fields=["institute", "sequence"], name="lot_sequence_per_institute"
             ),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="lot_quantity_not_negative"),
+            # See units.MAX_QUANTITY: the services refuse more, this keeps any other SQL out.
+            models.CheckConstraint(
+                condition=Q(quantity__lte=MAX_QUANTITY), name="lot_quantity_at_most_max"
+            ),
             models.CheckConstraint(
                 condition=Q(moisture_content__isnull=True)
                 | Q(moisture_content__gte=0, moisture_content__lte=100),
@@ -438,6 +442,12 @@ class LotTransaction(models.Model):
         verbose_name_plural = _("lot transactions")
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="transaction_not_zero"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=-MAX_QUANTITY, quantity__lte=MAX_QUANTITY)
+                & Q(balance_after__lte=MAX_QUANTITY)
+                & Q(entered_quantity__lte=MAX_QUANTITY),
+                name="transaction_quantities_at_most_max",
+            ),
             models.CheckConstraint(
                 condition=Q(balance_after__gte=0), name="transaction_balance_not_negative"
             ),

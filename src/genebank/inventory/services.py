@@ -9,9 +9,11 @@ anything is written.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
@@ -20,10 +22,12 @@ from django.utils.translation import gettext as _
 from genebank.accessions.models import Accession, Acquisition
 from genebank.core.models import Institute
 from genebank.core.permissions import require
+from genebank.inventory.environment import Problem, Reading, iter_readings
 from genebank.inventory.models import (
     ACCEPTED_STORAGE,
     PATH_SEPARATOR,
     CollectionKind,
+    EnvironmentReading,
     LotTransaction,
     ProcessingStep,
     SeedLot,
@@ -31,9 +35,14 @@ from genebank.inventory.models import (
     StocktakeCount,
     StorageLocation,
 )
-from genebank.inventory.permissions import MANAGE_LOTS, MANAGE_STORAGE, WITHDRAW_SEED
+from genebank.inventory.permissions import (
+    MANAGE_LOTS,
+    MANAGE_STORAGE,
+    RECORD_READINGS,
+    WITHDRAW_SEED,
+)
 from genebank.inventory.standards import DAYS_TO_DRYING, DAYS_TO_STORAGE, drying_within_standard
-from genebank.inventory.units import Unit, convert, parse_quantity
+from genebank.inventory.units import Unit, convert, parse_quantity, refuse_beyond_max
 
 Kind = LotTransaction.Kind
 QUANTITY_PLACES = Decimal("0.001")
@@ -328,10 +337,16 @@ def _post(
     related_lot: SeedLot | None = None,
     note: str = "",
 ) -> LotTransaction:
-    """Append one transaction to a locked lot and update its cached quantity and status."""
+    """Append one transaction to a locked lot and update its cached quantity and status.
+
+    Every ledger write goes through here, so the bounds are checked here: the change and the
+    resulting balance stay within MAX_QUANTITY, and the balance at or above zero.
+    """
     balance = lot.quantity + change
     if balance < 0:  # callers check first; this is the last line before the database constraint
         _refuse_overdraw(lot, -change)
+    refuse_beyond_max(change, lot.unit)
+    refuse_beyond_max(balance, lot.unit, lot=lot.number)
     entry = LotTransaction(
         lot=lot,
         kind=kind,
@@ -520,11 +535,35 @@ def withdraw(
     return entry
 
 
+# An adjustment corrects a recount or a weighing error. One that adds more than ten times what the
+# lot holds is far more often a slip on the keyboard (470 typed as 4700000) than a finding, so it
+# is written only when confirmed. The floor spares small and empty lots: finding 500 seeds in a
+# lot the ledger says is empty is an ordinary recount.
+IMPLAUSIBLE_FACTOR = 10
+IMPLAUSIBLE_FLOOR = Decimal(1000)
+
+
+def adjustment_is_implausible(held: Decimal, change: Decimal) -> bool:
+    """Whether an adjustment of a lot holding `held` by `change` needs an explicit confirmation."""
+    return abs(change) > max(IMPLAUSIBLE_FACTOR * held, IMPLAUSIBLE_FLOOR)
+
+
 @transaction.atomic
 def adjust(
-    lot: SeedLot, quantity, unit: str, reason_text: str, user, note: str = ""
+    lot: SeedLot,
+    quantity,
+    unit: str,
+    reason_text: str,
+    user,
+    note: str = "",
+    *,
+    confirmed: bool = False,
 ) -> LotTransaction:
-    """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason."""
+    """Correct a lot's quantity by a signed amount (a recount, a weighing error), with a reason.
+
+    An implausible adjustment (adjustment_is_implausible) is refused with code "confirm" unless
+    confirmed is given: the caller asks the user and calls again.
+    """
     locked = _lock(lot)
     require(user, MANAGE_LOTS, locked.institute_id)
     if not (reason_text or "").strip():
@@ -540,6 +579,22 @@ def adjust(
     if negative:
         _refuse_overdraw(locked, amount)
     change = -amount if negative else amount
+    # What no confirmation makes possible is refused first, rather than offered for confirmation.
+    refuse_beyond_max(locked.quantity + change, locked.unit, lot=locked.number)
+    if not confirmed and adjustment_is_implausible(locked.quantity, change):
+        raise ValidationError(
+            _(
+                "Lot %(lot)s holds %(held)s %(unit)s: an adjustment of %(change)s %(unit)s is "
+                "more than ten times that. Check the amount, and confirm it if it is correct."
+            )
+            % {
+                "lot": locked.number,
+                "held": _display(locked.quantity),
+                "change": f"{'-' if negative else '+'}{_display(amount)}",
+                "unit": locked.unit,
+            },
+            code="confirm",
+        )
     entry = _post(
         locked,
         Kind.ADJUSTMENT,
@@ -1027,6 +1082,110 @@ def reconcile_stocktake(
     return result
 
 
+# --- data-logger readings -------------------------------------------------------------------------
+
+# Readings written per INSERT, and times looked up per query: every statement stays far under
+# SQLite's limit of bound variables (32,766; 999 before SQLite 3.32), whatever the file's length.
+READINGS_BATCH = 500
+# Problems reported of one file; a file in the wrong format would otherwise list every row.
+MAX_PROBLEMS = 100
+
+
+@transaction.atomic
+def import_readings(location: StorageLocation, data, user, source: str = "") -> dict:
+    """Add a data-logger CSV file's readings to a storage unit: all rows or none.
+
+    data is the file: an open binary file (an upload, a file on disk; read row by row, UTF-8 or
+    else Latin-1), bytes, or text. Times already recorded for the place are skipped, so importing
+    a file twice adds nothing. Raises ValidationError listing the problems (row, field, value,
+    message), at most MAX_PROBLEMS of them, when any row is bad. Returns {"added", "skipped"}.
+    """
+    require(user, RECORD_READINGS, location.institute_id)
+    # One import of a place at a time: the search for times repeated in the file relies on it.
+    location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    if isinstance(binary, File):
+        binary = binary.file
+    for encoding in ("utf-8-sig", "latin-1"):  # Latin-1 decodes any byte: the last try
+        binary.seek(0)
+        text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        try:
+            with transaction.atomic():  # a decoding error halfway leaves nothing behind
+                return _import_readings(location, text, source[:200])
+        except UnicodeDecodeError:
+            continue
+        finally:
+            text.detach()  # the caller's file stays open
+    raise AssertionError("unreachable: Latin-1 decodes any byte")
+
+
+def _import_readings(location: StorageLocation, text, source: str) -> dict:
+    # Readings of this place with a higher id than this were added by this file (ids only grow,
+    # and the place is locked): a time found among them is a time the file repeats.
+    before = location.readings.aggregate(m=Max("pk"))["m"] or 0
+    problems: list[Problem] = []
+    counts = {"added": 0, "skipped": 0}
+    batch: list[Reading] = []
+
+    def write_batch():
+        known = dict(
+            EnvironmentReading.objects.filter(
+                location=location, taken_at__in=[r.taken_at for r in batch]
+            ).values_list("taken_at", "pk")
+        )
+        new, seen = [], set()
+        for reading in batch:
+            pk = known.get(reading.taken_at)
+            if pk is not None and pk <= before:
+                counts["skipped"] += 1
+            elif pk is not None or reading.taken_at in seen:
+                problems.append(
+                    Problem(reading.row, "time", reading.time_text, _("the same time twice"))
+                )
+            else:
+                seen.add(reading.taken_at)
+                new.append(
+                    EnvironmentReading(
+                        location=location,
+                        taken_at=reading.taken_at,
+                        temperature=reading.temperature,
+                        humidity=reading.humidity,
+                        source=source,
+                    )
+                )
+        # Written even when the file has problems (they are rolled back): later rows are then
+        # checked against these for repeated times.
+        EnvironmentReading.objects.bulk_create(new, batch_size=READINGS_BATCH)
+        counts["added"] += len(new)
+        batch.clear()
+
+    stopped_at = None
+    for item in iter_readings(text):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            batch.append(item)
+            if len(batch) >= READINGS_BATCH:
+                write_batch()
+        if len(problems) > MAX_PROBLEMS:
+            stopped_at = item.row
+            break
+    if batch:
+        write_batch()
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        messages = [str(p) for p in problems[:MAX_PROBLEMS]]
+        if stopped_at is not None:
+            messages.append(
+                _("Reading stopped at row %(row)s after %(count)s problems.")
+                % {"row": stopped_at, "count": MAX_PROBLEMS}
+            )
+        raise ValidationError(messages, code="readings")
+    return counts
+
+
 def ledger_sum(lot: SeedLot) -> Decimal:
     """The sum of a lot's transactions; always equal to its cached quantity."""
     total = lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
@@ -1039,6 +1198,7 @@ __all__ = [
     "Unit",
     "adjust",
     "create_location",
+    "import_readings",
     "ledger_sum",
     "merge_lots",
     "move_location",

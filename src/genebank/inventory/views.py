@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
-from genebank.inventory import alerts, environment, labels, services
+from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
 from genebank.inventory.forms import (
     AdjustForm,
@@ -166,14 +166,24 @@ def lot_withdraw(request, pk):
 def lot_adjust(request, pk):
     lot = _get_lot(request, pk)
     permissions.require(request.user, MANAGE_LOTS, lot.institute_id)
-    form = AdjustForm(request.POST, lot=lot)
+    form = AdjustForm(request.POST, lot=lot, confirming="confirm" in request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.adjust(
-                lot, data["quantity"], data["unit"], data["reason_text"], request.user, data["note"]
+                lot,
+                data["quantity"],
+                data["unit"],
+                data["reason_text"],
+                request.user,
+                data["note"],
+                confirmed=data.get("confirm", False),
             )
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "confirm":
+                # The second step: the same values, and a box to tick if they are right.
+                form = AdjustForm(request.POST, lot=lot, confirming=True)
+                form.is_valid()
             _attach(form, exc)
         else:
             messages.success(request, _("Adjustment recorded."))
@@ -291,13 +301,8 @@ def location_readings(request, pk):
     form = ReadingsUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        raw = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        try:
-            result = environment.import_readings(location, text, request.user, upload.name)
+            result = services.import_readings(location, upload, request.user, upload.name)
         except ValidationError as exc:
             _attach(form, exc)
         else:

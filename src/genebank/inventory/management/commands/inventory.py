@@ -109,6 +109,13 @@ class Command(BaseCommand):
         p.add_argument("--reason", required=True, help=_("why the quantity is adjusted"))
         p.add_argument("--institute")
         p.add_argument("--note", default="")
+        p.add_argument(
+            "--yes",
+            "--confirm",
+            dest="confirm",
+            action="store_true",
+            help=_("confirm an adjustment of more than ten times the lot's quantity"),
+        )
         common(p)
 
         p = sub.add_parser("move", help=_("put a lot in another storage location"))
@@ -294,7 +301,18 @@ class Command(BaseCommand):
     def do_adjust(self, **o):
         user = self._user(o["user"])
         lot = self._lot(o["lot"], o["institute"])
-        services.adjust(lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"])
+        try:
+            services.adjust(
+                lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"],
+                confirmed=o["confirm"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "confirm":
+                raise
+            raise CommandError(
+                _message(exc) + " " + _("Run the command again with --yes if it is."),
+                returncode=REFUSED,
+            ) from exc
         lot.refresh_from_db()
         self._print(
             o,
@@ -367,17 +385,15 @@ class Command(BaseCommand):
         )
 
     def do_readings(self, **o):
-        from genebank.inventory.environment import import_readings
-
         user = self._user(o["user"])
         location = self._location(o["location"], self._institute(o["institute"]))
         try:
-            with open(o["file"], encoding="utf-8-sig") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            fh = open(o["file"], "rb")  # read row by row by the service, however long
+        except OSError as exc:
             raise CommandError(str(exc), returncode=WRONG_CALL) from exc
         try:
-            result = import_readings(location, text, user, source=o["file"])
+            with fh:
+                result = services.import_readings(location, fh, user, source=o["file"])
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages), returncode=REFUSED) from exc
         self._print(
