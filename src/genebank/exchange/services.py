@@ -217,12 +217,12 @@ def import_mcpd(
                         continue
                     batch.append(planner.read(_Checked(number, values, problems, given, pdci)))
                 records = planner.flush(batch)
-                if on_progress is not None:
-                    on_progress("checked", result.rows)
                 if writing and result.rejected and not skip_invalid:
                     transaction.set_rollback(True)
                     write_transaction.close()
                     writing = False
+                if on_progress is not None:
+                    on_progress("checked", result.rows)
                 if not writing or not records:
                     continue
                 if writer is None:
