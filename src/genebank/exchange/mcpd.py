@@ -87,7 +87,9 @@ MAX_LENGTH = {
 # always a quote that was never closed, which reads the following lines into one value.
 MULTILINE_FIELDS = frozenset({"REMARKS"})
 # A text starting with one of these is taken for a formula when the file is opened in a
-# spreadsheet program. Numeric fields are left out: -12.5 is a latitude, -20 an elevation.
+# spreadsheet program: kept as given (an exchange file keeps its bytes), with a warning. Numeric
+# fields are left out: -12.5 is a latitude, -20 an elevation. OTHERNUMB is kept as INSTCODE:number
+# pairs (":+123" for "+123"), which never start with one; a '+' inside an identifier is harmless.
 FORMULA_START = frozenset("=+-@\t\r")
 NUMERIC_FIELDS = frozenset({"DECLATITUDE", "DECLONGITUDE", "COORDUNCERT", "ELEVATION"})
 # A value kept in a problem report is cut to this many characters.

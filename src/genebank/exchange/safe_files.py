@@ -44,7 +44,7 @@ MAX_COLUMNS = 300
 # a larger grid, or one whose last row is far past its rows, is streamed with openpyxl instead.
 MAX_DENSE_CELLS = 8_000_000
 # Address space a reading child may add to what it has when it starts.
-READ_MEMORY_BYTES = 1024 * 1024 * 1024
+READ_MEMORY_BYTES = 512 * 1024 * 1024
 SCAN_CHUNK = 1 << 20
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
