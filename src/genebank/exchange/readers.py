@@ -6,6 +6,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -400,6 +401,7 @@ def _sheet_member(archive, sheet: str) -> str | None:
         if rel.get("Id") in ids:
             target = rel.get("Target", "")
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            member = posixpath.normpath(member)  # "xl/../xl/worksheets/sheet1.xml" too
             return member if member in archive.namelist() else None
     return None
 

@@ -311,6 +311,8 @@ def _probe_main(argv: list[str]) -> int:
         answer = {"error": str(exc)}
     except MemoryError:
         answer = {"error": memory_message(Path(path).name)}
+    except BaseException:  # noqa: BLE001 - a parser's panic (pyo3's PanicException) or a bug
+        answer = {"error": stopped_message(Path(path).name, None)}
     print(json.dumps(answer))
     return 0
 
