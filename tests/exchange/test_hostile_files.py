@@ -260,3 +260,17 @@ def test_reading_a_csv_never_takes_the_whole_file(tmp_path):
     path.write_text('ACCENUMB,REMARKS\nA1,"' + "x" * 5_000_000 + "\n", encoding="utf-8")
     with pytest.raises(ReadError, match="line 2"):
         list(read_table(path).rows)
+
+
+def test_a_sheet_whose_data_do_not_match_its_archive_is_damaged(tmp_path):
+    # What the checks read must be what a parser reads: a bad CRC is refused, not passed on.
+    sheet = hostile.sheet_xml({1: hostile.header_cells(), 2: [hostile.inline("B2", "JOR015")]})
+    path = tmp_path / "crc.xlsx"
+    hostile.write_workbook(path, sheet)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "stored.xlsx", "w") as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, source.read(info), zipfile.ZIP_STORED)
+    data = (tmp_path / "stored.xlsx").read_bytes().replace(b"JOR015", b"JOR016")
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="damaged"):
+        read_table(path)

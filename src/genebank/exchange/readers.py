@@ -356,6 +356,7 @@ def _xlsx_streamed(path: Path, sheet: str, header_row: int) -> int | None:
     sheet is refused (safe_files.check_sheet). None: load it with calamine.
     """
     import zipfile
+    import zlib
 
     from genebank.exchange import safe_files
 
@@ -374,7 +375,13 @@ def _xlsx_streamed(path: Path, sheet: str, header_row: int) -> int | None:
             extent = safe_files.check_sheet(path, archive, member, sheet)
     except safe_files.UnsafeFile as exc:
         raise ReadError(str(exc)) from exc
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # Met while scanning the sheet: its data do not match what the archive declares (a
+        # bad CRC), and a parser trusting the data could read far more than was checked.
+        raise ReadError(
+            _("%(file)s is damaged: %(error)s") % {"file": path.name, "error": exc}
+        ) from exc
+    except (KeyError, OSError):
         return None  # calamine says what is wrong
     if not extent.regular or extent.sparse or extent.dense_cells > safe_files.MAX_DENSE_CELLS:
         return max(extent.rows - header_row, 0)
