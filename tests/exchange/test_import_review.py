@@ -304,3 +304,23 @@ def test_the_row_reader_never_keeps_a_value_longer_than_its_column(text):
     for name in ("COLLSITE", "REMARKS", "DONORNAME", "ACCENUMB"):
         value, _problems = reader.read_value(name, text * 400)
         assert len(value) <= MAX_LENGTH[name]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_upload_is_read_outside_any_transaction(
+    genebank, curator, tmp_path, settings, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(tmp_path / "f.csv", [mcpd_row()])
+    atomic = []
+    original = services.read_table
+
+    def spy(*args, **kwargs):
+        atomic.append(connection.in_atomic_block)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "read_table", spy)
+    session = services.start_import_session(
+        curator, SimpleUploadedFile(path.name, path.read_bytes()), institute=genebank
+    )
+    assert atomic == [False] and session.pk and session.columns

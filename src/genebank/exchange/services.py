@@ -1527,24 +1527,21 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
     from genebank.exchange.models import ImportSession
     from genebank.exchange.readers import normalise_header
 
-    with transaction.atomic():
-        session = ImportSession(
-            user=user,
-            institute=institute,
-            original_name=Path(uploaded_file.name).name[:255],
-            sheet=sheet,
-        )
-        session.file.save(session.original_name, uploaded_file, save=False)
-        try:
-            path = session.file.path
-            if is_workbook(path) and safe_files.can_limit_memory():
-                # Read in a child process: this is the server, which a parser must not bring down.
-                table = safe_files.probe_workbook(path, sheet or None)
-            else:
-                table = read_table(path, sheet=sheet or None)
-        except Exception:
-            session.file.delete(save=False)
-            raise
+    # No transaction: reading the file may take seconds, and the session is one INSERT at the end.
+    session = ImportSession(
+        user=user,
+        institute=institute,
+        original_name=Path(uploaded_file.name).name[:255],
+        sheet=sheet,
+    )
+    session.file.save(session.original_name, uploaded_file, save=False)
+    try:
+        path = session.file.path
+        if is_workbook(path) and safe_files.can_limit_memory():
+            # Read in a child process: this is the server, which a parser must not bring down.
+            table = safe_files.probe_workbook(path, sheet or None)
+        else:
+            table = read_table(path, sheet=sheet or None)
         session.columns = [c for c in table.columns]
         session.column_map = {
             column: (normalise_header(column) if normalise_header(column) in FIELD_SET else "")
@@ -1555,6 +1552,9 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
             session.sheet = table.sheet
         session.row_estimate = table.estimate
         session.save()
+    except BaseException:
+        session.file.delete(save=False)
+        raise
     return session
 
 
@@ -1749,8 +1749,9 @@ def mark_if_interrupted(session) -> bool:
         logger.warning(
             "import session %s was interrupted (process %s)", session.pk, session.worker_pid
         )
+    # Also when not changed: the task has just ended, and the record says how.
     session.refresh_from_db()
-    return True
+    return bool(changed)
 
 
 def discard_import_session(session, user) -> None:
