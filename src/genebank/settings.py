@@ -233,6 +233,19 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 # Uploaded files hold unpublished passport data: readable by the genebank's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads: a file larger than GENEBANK_MAX_UPLOAD_MB is refused while it arrives (200,000
+# accessions are about 40 MB as XLSX); file parts beyond 2.5 MB go to a temporary file, and a
+# request body without files stays at Django's 2.5 MB.
+try:
+    MAX_UPLOAD_BYTES = int(os.environ.get("GENEBANK_MAX_UPLOAD_MB") or 200) * 1024 * 1024
+except ValueError:
+    raise ImproperlyConfigured("GENEBANK_MAX_UPLOAD_MB must be a whole number of MB") from None
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "genebank.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

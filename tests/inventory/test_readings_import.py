@@ -182,7 +182,7 @@ def test_a_file_of_problems_is_reported_in_part(storage, curator):
 
 
 def test_an_upload_over_the_size_limit_is_refused(client_for, technician, storage, settings):
-    settings.GENEBANK_MAX_UPLOAD_BYTES = 1000
+    settings.MAX_UPLOAD_BYTES = 1000
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100  # kept on disk, as large uploads are
     room = storage["base_room"]
     client = client_for(technician)
@@ -196,7 +196,7 @@ def test_an_upload_over_the_size_limit_is_refused(client_for, technician, storag
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "files of at most 1000\xa0bytes can be uploaded" in page
+    assert "logger.csv is larger than 1000\xa0bytes" in page
     assert not EnvironmentReading.objects.exists()
     response = client.post(
         f"/inventory/locations/{room.pk}/readings/",

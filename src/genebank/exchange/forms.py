@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core import permissions
+from genebank.core.uploads import clean_upload
 
 
 class UploadForm(forms.Form):
@@ -25,8 +26,12 @@ class UploadForm(forms.Form):
         help_text=_("Rows without INSTCODE get this one; rows of other institutes are rejected."),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, refused: str | None = None, **kwargs):
+        """refused: the name of a file the upload handler dropped for its size (uploads.py)."""
         super().__init__(*args, **kwargs)
+        self.refused = refused
+        if refused is not None:
+            self.fields["file"].required = False  # it is missing for a reason clean_file gives
         self.fields["institute"].queryset = permissions.institutes_where(user, permissions.REGISTER)
         if getattr(user, "is_superuser", False):
             self.fields["institute"].required = False
@@ -35,3 +40,6 @@ class UploadForm(forms.Form):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field, forms.ModelChoiceField) else "form-control"
             )
+
+    def clean_file(self):
+        return clean_upload(self.cleaned_data.get("file"), self.refused)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,8 +17,19 @@ from functools import cache
 from django.utils.translation import gettext as _
 
 from genebank.accessions.checks import check_coordinates, check_taxon
-from genebank.accessions.models import CollectingSource, MlsStatus, SampleStatus, StorageType
+from genebank.accessions.models import (
+    Accession,
+    AccessionIdentifier,
+    AccessionName,
+    Acquisition,
+    CollectingEvent,
+    CollectingSource,
+    MlsStatus,
+    SampleStatus,
+    StorageType,
+)
 from genebank.accessions.passport import MCPD_FIELDS, SENSITIVE_FIELDS
+from genebank.core.models import Taxon
 
 # The 41 fields of MCPD v2.1 in the standard's order (one list for the whole application).
 FIELDS = MCPD_FIELDS
@@ -33,29 +43,57 @@ COLLECTING_FIELDS = (
 DONOR_FIELDS = ("DONORCODE", "DONORNAME", "DONORNUMB")
 # Withheld from public exports for sensitive sites (the same list as the accession page's).
 COORDINATE_FIELDS = SENSITIVE_FIELDS
-# Lengths of the columns the values are stored in.
-MAX_LENGTH = {
-    "PUID": 200,
-    "ACCENUMB": 60,
-    "COLLNUMB": 100,
-    "COLLNAME": 400,
-    "COLLMISSID": 100,
-    "GENUS": 60,
-    "SPECIES": 60,
-    "SPAUTHOR": 100,
-    "SUBTAXA": 120,
-    "SUBTAUTHOR": 100,
-    "CROPNAME": 100,
-    "COLLSITE": 400,
-    "COORDDATUM": 30,
-    "GEOREFMETH": 100,
-    "BREDNAME": 200,
-    "DONORNAME": 200,
-    "DONORNUMB": 100,
-    "DUPLSITE": 200,
-    "DUPLINSTNAME": 400,
-    "STORAGE": 50,
+# Where the importer stores each text field: the column's max_length is the longest value it
+# takes, read from the model so that there is one copy of each length. A field whose column is a
+# TextField, or that is split into a list before it is stored, is bounded by TEXT_MAX_LENGTH.
+STORED_IN = {
+    "PUID": (Accession, "puid"),
+    "ACCENUMB": (Accession, "number"),
+    "COLLNUMB": (CollectingEvent, "collector_number"),
+    "COLLNAME": (CollectingEvent, "collecting_institute_name"),
+    "COLLINSTADDRESS": (CollectingEvent, "collecting_institute_address"),
+    "COLLMISSID": (CollectingEvent, "mission_code"),
+    "GENUS": (Taxon, "genus"),
+    "SPECIES": (Taxon, "species"),
+    "SPAUTHOR": (Taxon, "species_author"),
+    "SUBTAXA": (Taxon, "subtaxa"),
+    "SUBTAUTHOR": (Taxon, "subtaxa_author"),
+    "CROPNAME": (Accession, "crop_name"),
+    "COLLSITE": (CollectingEvent, "site"),
+    "COORDDATUM": (CollectingEvent, "datum"),
+    "GEOREFMETH": (CollectingEvent, "georeference_method"),
+    "BREDNAME": (Accession, "breeder_name"),
+    "ANCEST": (Accession, "ancestry"),
+    "DONORNAME": (Acquisition, "donor_name"),
+    "DONORNUMB": (Acquisition, "donor_number"),
+    "DUPLSITE": (Accession, "duplicate_site_codes"),
+    "DUPLINSTNAME": (Accession, "duplicate_site_names"),
+    "STORAGE": (Accession, "storage_codes"),
+    "REMARKS": (Accession, "remarks"),
 }
+# The items of the ';' lists stored one per record.
+ACCENAME_ITEM_LENGTH = AccessionName._meta.get_field("name").max_length
+OTHERNUMB_ITEM_LENGTH = AccessionIdentifier._meta.get_field("identifier").max_length
+# The longest text any field may have: the unbounded columns (remarks, pedigree, address) are for
+# notes, not documents; a longer value is a mistake (often a quote never closed) and would be
+# carried by every page, report and API answer that shows the accession.
+TEXT_MAX_LENGTH = 10_000
+MAX_LENGTH = {
+    name: model._meta.get_field(attname).max_length or TEXT_MAX_LENGTH
+    for name, (model, attname) in STORED_IN.items()
+}
+# The only field that may hold line breaks, and only in a workbook cell (typed with Alt+Enter):
+# MCPD lists are ';'-separated, and in a CSV file a line break inside any other field is nearly
+# always a quote that was never closed, which reads the following lines into one value.
+MULTILINE_FIELDS = frozenset({"REMARKS"})
+# A text starting with one of these is taken for a formula when the file is opened in a
+# spreadsheet program: kept as given (an exchange file keeps its bytes), with a warning. Numeric
+# fields are left out: -12.5 is a latitude, -20 an elevation. OTHERNUMB is kept as INSTCODE:number
+# pairs (":+123" for "+123"), which never start with one; a '+' inside an identifier is harmless.
+FORMULA_START = frozenset("=+-@\t\r")
+NUMERIC_FIELDS = frozenset({"DECLATITUDE", "DECLONGITUDE", "COORDUNCERT", "ELEVATION"})
+# A value kept in a problem report is cut to this many characters.
+SHOWN_VALUE_LENGTH = 200
 CODE_LISTS = {
     "SAMPSTAT": frozenset(str(v) for v in SampleStatus.values),
     "COLLSRC": frozenset(str(v) for v in CollectingSource.values),
@@ -88,6 +126,16 @@ class Problem:
     severity: str = ERROR
     row: int | None = None
     accenumb: str = ""
+
+
+def short_value(text: str) -> str:
+    """A value as a problem report keeps it: a long one cut, saying how long it was."""
+    if len(text) <= SHOWN_VALUE_LENGTH:
+        return text
+    return _("%(start)s… (%(n)s characters)") % {
+        "start": text[:SHOWN_VALUE_LENGTH],
+        "n": len(text),
+    }
 
 
 @dataclass
@@ -429,8 +477,12 @@ def parse_othernumb(text: str):
         if not identifier:
             problems.append(Problem(name, item, _("An institute code without an identifier.")))
             continue
-        if len(identifier) > 100:
-            problems.append(Problem(name, item, _("Longer than %(n)s characters.") % {"n": 100}))
+        if len(identifier) > OTHERNUMB_ITEM_LENGTH:
+            problems.append(
+                Problem(
+                    name, item, _("Longer than %(n)s characters.") % {"n": OTHERNUMB_ITEM_LENGTH}
+                )
+            )
             continue
         pairs.append(f"{code}:{identifier}")
     pairs, more = dedupe(pairs, name, text)
@@ -513,7 +565,9 @@ class RowReader:
         # The fields kept as given (no parser), with the longest text their column holds: a text
         # with nothing to clean in them is its own value, without a call to read_value.
         self.plain = {
-            name: MAX_LENGTH.get(name, sys.maxsize) for name in FIELDS if name not in self.parsers
+            name: MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
+            for name in FIELDS
+            if name not in self.parsers
         }
         self.givens: dict[frozenset[str], frozenset[str]] = {}
 
@@ -548,6 +602,7 @@ class RowReader:
                     and "  " not in text
                     and "\x00" not in text
                     and text.strip() == text
+                    and text[0] not in FORMULA_START
                 ):
                     # What read_value gives for it: the text itself, without problems.
                     values[name] = text
@@ -571,6 +626,10 @@ class RowReader:
 
     def read_value(self, name: str, text: str) -> tuple[str, list[Problem]]:
         """One field's text as its canonical value ("" when there is none) and its problems."""
+        if len(text) > TEXT_MAX_LENGTH:
+            # Not cleaned or parsed: a value this long is no MCPD value, and work on it is waste.
+            limit = MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
+            return "", [Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})]
         problems: list[Problem] = []
         if "\x00" in text:
             # PostgreSQL cannot store NUL characters, and no one means them.
@@ -591,10 +650,23 @@ class RowReader:
         else:
             value, found = parser(text)
             problems.extend(found)
-        limit = MAX_LENGTH.get(name)
-        if limit and len(value) > limit:
+        limit = MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
+        if len(value) > limit:
             problems.append(Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit}))
             value = ""
+        elif value[:1] in FORMULA_START and name not in NUMERIC_FIELDS:
+            problems.append(
+                Problem(
+                    name,
+                    value,
+                    _(
+                        "Starts with %(char)r: a spreadsheet program opening an export of it may "
+                        "take it for a formula. Kept as it is."
+                    )
+                    % {"char": value[0]},
+                    WARNING,
+                )
+            )
         return value, problems
 
     def check_row(self, values: dict[str, str], problems: list[Problem]) -> None:
@@ -697,9 +769,13 @@ class RowReader:
         items, problems = split_list(text, "ACCENAME")
         items, more = dedupe(items, "ACCENAME", text)
         for item in items:
-            if len(item) > 200:
+            if len(item) > ACCENAME_ITEM_LENGTH:
                 return "", [
-                    Problem("ACCENAME", item, _("Longer than %(n)s characters.") % {"n": 200})
+                    Problem(
+                        "ACCENAME",
+                        item,
+                        _("Longer than %(n)s characters.") % {"n": ACCENAME_ITEM_LENGTH},
+                    )
                 ]
         return ";".join(items), problems + more
 
@@ -823,6 +899,8 @@ def iter_raw_rows(
     constants = mapping.constants if mapping else {}
     value_maps = mapping.value_maps() if mapping else {}
     single = [(name, cols[0]) for name, cols in positions.items() if len(cols) == 1]
+    line_breaks = getattr(table, "line_breaks", {})
+    from_csv = getattr(table, "delimiter", None) is not None
     multiple = [(name, cols) for name, cols in positions.items() if len(cols) > 1]
     for number, cells in table.rows:
         width = len(cells)
@@ -864,7 +942,36 @@ def iter_raw_rows(
                     raw[name] = table_map[key]
         if "TAXON" in raw:
             raw.update(split_scientific_name(raw.pop("TAXON"), raw))
+        if number in line_breaks:
+            yield number, raw, _line_break_problems(raw, number, line_breaks[number], from_csv)
+            continue
         yield number, raw, []
+
+
+def _line_break_problems(
+    raw: dict[str, str], number: int, line: int | None, from_csv: bool
+) -> list[Problem]:
+    """Errors for the values of a row that hold a line break where MCPD allows none.
+
+    Such a value is emptied: from a CSV file it is mostly the rest of the file read into one
+    value by a quote never closed, and the error says on which line of the file it began.
+    """
+    problems = []
+    for name, text in raw.items():
+        if "\n" not in text and "\r" not in text:
+            continue
+        if name in MULTILINE_FIELDS and not from_csv:
+            continue
+        if line is not None:
+            message = _(
+                "A line break in a one-line field: the value begins on line %(line)s of the file, "
+                "where a quote opened may not be closed until far later."
+            ) % {"line": line}
+        else:
+            message = _("A line break in a one-line field.")
+        problems.append(Problem(name, text, message, ERROR, number))
+        raw[name] = ""
+    return problems
 
 
 def split_scientific_name(text: str, raw: dict[str, str]) -> dict[str, str]:

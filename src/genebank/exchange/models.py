@@ -15,6 +15,7 @@ class ImportSession(models.Model):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         RUNNING = "running", _("Running")
+        INTERRUPTED = "interrupted", _("Interrupted")
         VALIDATED = "validated", _("Validated")
         IMPORTED = "imported", _("Imported")
         DISCARDED = "discarded", _("Discarded")
@@ -45,6 +46,10 @@ class ImportSession(models.Model):
     row_estimate = models.PositiveIntegerField(_("rows in the file (estimate)"), default=0)
     task = models.CharField(_("task"), max_length=20, blank=True)
     task_error = models.TextField(_("what went wrong"), blank=True)
+    # The process that runs the session's task (until a job queue does): when it is gone, the
+    # session was interrupted, and is shown and handled as such rather than "running" forever.
+    worker_host = models.CharField(_("worker host"), max_length=255, blank=True)
+    worker_pid = models.PositiveIntegerField(_("worker process"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     created = models.PositiveIntegerField(_("accessions created"), default=0)

@@ -6,8 +6,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import posixpath
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +16,16 @@ from django.utils.translation import gettext as _
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SNIFF_BYTES = 64 * 1024
+ENCODING_SAMPLE_BYTES = 4 * 1024 * 1024
 # Single-byte encodings seen in genebank spreadsheets; charset-normalizer picks among them.
 SINGLE_BYTE_ENCODINGS = ["cp1252", "cp1251", "cp1253", "cp1256"]
 OTHER_SCRIPTS = {"cp1251", "cp1253", "cp1256"}
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# The longest value a CSV field may have: above any MCPD text (the longest column holds 10,000
+# characters), far below what would cost memory. A longer one is an error, often a quote that was
+# never closed and swallowed the rest of the file.
+MAX_FIELD_CHARS = 1_000_000
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 class ReadError(Exception):
@@ -38,6 +43,10 @@ class Table:
     delimiter: str | None = None
     sheet: str | None = None
     estimate: int = 0  # rows after the header, roughly (for progress bars)
+    streamed: bool = False  # read as a stream (openpyxl, CSV), not loaded whole (calamine)
+    # Rows with a value holding a line break -> the line of the file where the row starts (CSV),
+    # or None (a workbook cell); filled in as the rows are read.
+    line_breaks: dict[int, int | None] = field(default_factory=dict)
 
 
 def cell_text(value: object) -> str:
@@ -112,9 +121,12 @@ def _single_byte_encoding(path: Path) -> str:
     from too little (a file of Spanish names came out as Central European), and the spreadsheet
     programs genebanks use write Windows-1252.
     """
-    from charset_normalizer import from_path
+    from charset_normalizer import from_bytes
 
-    best = from_path(path, cp_isolation=SINGLE_BYTE_ENCODINGS).best()
+    # charset-normalizer takes the whole file into memory; its first megabytes tell the script.
+    with open(path, "rb") as fh:
+        sample = fh.read(ENCODING_SAMPLE_BYTES)
+    best = from_bytes(sample, cp_isolation=SINGLE_BYTE_ENCODINGS).best()
     if best is not None and best.encoding in OTHER_SCRIPTS:
         return best.encoding
     try:
@@ -153,6 +165,14 @@ def read_table(path: str | Path, sheet: str | None = None, header_row: int = 1) 
     return _read_csv(path, header_row)
 
 
+def is_workbook(path: str | Path) -> bool:
+    """Whether read_table reads the file as a workbook (with a parser that needs guarding)."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    return path.suffix.lower() in EXCEL_SUFFIXES or _looks_like_excel(path)
+
+
 def _looks_like_excel(path: Path) -> bool:
     with open(path, "rb") as fh:
         magic = fh.read(8)
@@ -164,10 +184,16 @@ def _read_csv(path: Path, header_row: int) -> Table:
     encoding = detect_encoding(path)
     try:
         with open(path, encoding=encoding, newline="") as fh:
-            first_lines = [fh.readline() for _i in range(header_row)]
+            # Bounded: a file without line breaks must not be read whole as its "header".
+            first_lines = [fh.readline(MAX_FIELD_CHARS) for _i in range(header_row)]
     except UnicodeDecodeError as exc:
         raise ReadError(_("Cannot decode the file: %(error)s") % {"error": exc}) from exc
     header_line = first_lines[-1] if first_lines else ""
+    if len(header_line) >= MAX_FIELD_CHARS:
+        raise ReadError(
+            _("The header row is longer than %(n)s characters: this is not a passport file.")
+            % {"n": MAX_FIELD_CHARS}
+        )
     if not header_line.strip():
         raise ReadError(_("The file is empty or has no header row."))
     if path.suffix.lower() in (".tsv", ".tab"):
@@ -179,16 +205,36 @@ def _read_csv(path: Path, header_row: int) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 0
+        line = 0  # the last line of the file read so far
         try:
             with open(path, encoding=encoding, newline="") as fh:
-                for record in csv.reader(fh, delimiter=delimiter):
+                reader = csv.reader(fh, delimiter=delimiter)
+                for record in reader:
                     number += 1
+                    first, line = line + 1, reader.line_num
                     if number <= header_row:
                         continue
                     if not any(cell.strip() for cell in record):
                         continue
+                    if line > first:
+                        # A quoted value ran over several lines: legitimate in CSV, but in an
+                        # MCPD field it is mostly a quote that was not closed (mcpd.py says).
+                        table.line_breaks[number] = first
                     yield number, record
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                _("Cannot read the file after row %(row)s: %(error)s")
+                % {"row": number, "error": exc}
+            ) from exc
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ReadError(
+                    _(
+                        "A value starting on line %(line)s of the file is longer than %(n)s "
+                        "characters: a quote opened there may never be closed."
+                    )
+                    % {"line": line + 1, "n": MAX_FIELD_CHARS}
+                ) from exc
             raise ReadError(
                 _("Cannot read the file after row %(row)s: %(error)s")
                 % {"row": number, "error": exc}
@@ -199,19 +245,33 @@ def _read_csv(path: Path, header_row: int) -> Table:
         head = fh.read(SNIFF_BYTES)
     lines = head.count(b"\n") or 1
     estimate = lines if size <= len(head) else int(size / len(head) * lines)
-    return Table(
+    table = Table(
         columns,
         rows(),
         header_row,
         encoding=encoding,
         delimiter=delimiter,
         estimate=max(estimate - header_row, 0),
+        streamed=True,
     )
+    return table
 
 
 def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
+    """A workbook's sheet; checked first (safe_files) so that no parser is asked for more memory
+    than the file's data need."""
+    import zipfile
+
     from python_calamine import CalamineWorkbook
 
+    from genebank.exchange import safe_files
+
+    is_zip = zipfile.is_zipfile(path)
+    if is_zip:
+        try:
+            safe_files.check_zip(path)
+        except safe_files.UnsafeFile as exc:
+            raise ReadError(str(exc)) from exc
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every broken file
@@ -231,7 +291,7 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
         chosen = names[0]
     else:
         raise ReadError(_("The workbook has no sheets."))
-    streamed = _large_xlsx_sheet(path, chosen)
+    streamed = _xlsx_streamed(path, chosen, header_row) if is_zip else None
     if streamed is not None:
         workbook.close()
         return _stream_xlsx(path, chosen, header_row, estimate=streamed)
@@ -248,7 +308,9 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     return _sheet_table(iterator, start_row - 1, header_row, chosen, estimate)
 
 
-def _sheet_table(iterator, number: int, header_row: int, sheet: str, estimate: int) -> Table:
+def _sheet_table(
+    iterator, number: int, header_row: int, sheet: str, estimate: int, streamed: bool = False
+) -> Table:
     """The header and rows of a sheet's row iterator; number: the row before its first."""
     columns: list[str] | None = None
     for cells in iterator:
@@ -265,13 +327,18 @@ def _sheet_table(iterator, number: int, header_row: int, sheet: str, estimate: i
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         current = number
+        line_breaks = table.line_breaks
         for cells in iterator:
             current += 1
             texts = [cell_text(c) for c in cells]
             if any(t.strip() for t in texts):
+                joined = "".join(texts)
+                if "\n" in joined or "\r" in joined:
+                    line_breaks[current] = None
                 yield current, texts
 
-    return Table(columns, rows(), header_row, sheet=sheet, estimate=estimate)
+    table = Table(columns, rows(), header_row, sheet=sheet, estimate=estimate, streamed=streamed)
+    return table
 
 
 # calamine reads a whole sheet into memory, about 32 bytes a cell, empty cells included, plus
@@ -281,29 +348,69 @@ STREAM_XLSX_BYTES = 48 * 1024 * 1024
 DIMENSION_RE = re.compile(rb'<dimension ref="[A-Z]+([0-9]+)(?::[A-Z]+([0-9]+))?"')
 
 
-def _large_xlsx_sheet(path: Path, sheet: str) -> int | None:
-    """For an XLSX sheet too large to load whole: its rows after the first, roughly."""
-    import zipfile
+def _xlsx_streamed(path: Path, sheet: str, header_row: int) -> int | None:
+    """For an XLSX sheet to stream rather than load whole: its rows after the header, roughly.
 
-    if not zipfile.is_zipfile(path):
-        return None  # XLS (at most 65,536 rows) or ODS
-    from openpyxl import load_workbook
+    Streamed: a sheet whose XML is large, and one whose grid (from A1 to its last cell) is far
+    larger than its rows, such as a single cell at AO1000001. A sheet wider than any passport
+    sheet is refused (safe_files.check_sheet). None: load it with calamine.
+    """
+    import zipfile
+    import zlib
+
+    from genebank.exchange import safe_files
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        member = workbook[sheet]._worksheet_path
-        workbook.close()
         with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, sheet)
+            if member is None:
+                return None  # ODS, or a workbook calamine reads otherwise: it says what is wrong
             size = archive.getinfo(member).file_size
-            if size <= STREAM_XLSX_BYTES:
-                return None
-            with archive.open(member) as xml:
-                found = DIMENSION_RE.search(xml.read(4096))
-    except Exception:  # noqa: BLE001 - not a workbook openpyxl knows: calamine says why
+            if size > STREAM_XLSX_BYTES:
+                with archive.open(member) as xml:
+                    found = DIMENSION_RE.search(xml.read(4096))
+                if found and found.group(2):
+                    return max(int(found.group(2)) - header_row, 0)
+                return size // 500  # no dimension: about 500 bytes of XML a row
+            extent = safe_files.check_sheet(path, archive, member, sheet)
+    except safe_files.UnsafeFile as exc:
+        raise ReadError(str(exc)) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # Met while scanning the sheet: its data do not match what the archive declares (a
+        # bad CRC), and a parser trusting the data could read far more than was checked.
+        raise ReadError(
+            _("%(file)s is damaged: %(error)s") % {"file": path.name, "error": exc}
+        ) from exc
+    except (KeyError, OSError):
+        return None  # calamine says what is wrong
+    if not extent.regular or extent.sparse or extent.dense_cells > safe_files.MAX_DENSE_CELLS:
+        return max(extent.rows - header_row, 0)
+    return None
+
+
+def _sheet_member(archive, sheet: str) -> str | None:
+    """The path in an XLSX archive of the named sheet's XML (xl/worksheets/sheetN.xml)."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationships = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
         return None
-    if found and found.group(2):
-        return int(found.group(2)) - 1
-    return size // 500  # no dimension: about 500 bytes of XML a row
+    ids = {
+        element.get(f"{relationships}id")
+        for element in workbook.iter(f"{main}sheet")
+        if element.get("name") == sheet
+    }
+    for rel in rels:
+        if rel.get("Id") in ids:
+            target = rel.get("Target", "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            member = posixpath.normpath(member)  # "xl/../xl/worksheets/sheet1.xml" too
+            return member if member in archive.namelist() else None
+    return None
 
 
 def _stream_xlsx(path: Path, sheet: str, header_row: int, estimate: int) -> Table:
@@ -315,7 +422,7 @@ def _stream_xlsx(path: Path, sheet: str, header_row: int, estimate: int) -> Tabl
     worksheet.reset_dimensions()
     # Rows from the first, gaps filled with empty rows: numbered as the user sees them.
     iterator = worksheet.iter_rows(values_only=True)
-    return _sheet_table(iterator, 0, header_row, sheet, estimate)
+    return _sheet_table(iterator, 0, header_row, sheet, estimate, streamed=True)
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import gc
 import logging
 import multiprocessing
@@ -10,6 +12,7 @@ import operator
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 from collections import Counter
@@ -34,19 +37,22 @@ from genebank.accessions.models import (
 )
 from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
 from genebank.core.models import Country, Institute, Taxon
+from genebank.exchange import safe_files
 from genebank.exchange.mcpd import (
     COLLECTING_FIELDS,
     DONOR_FIELDS,
     ERROR,
     FIELDS,
+    SHOWN_VALUE_LENGTH,
     WARNING,
     Problem,
     RowReader,
     canonical_decimal,
     iter_raw_rows,
+    short_value,
 )
 from genebank.exchange.pdci import pdci_points, score_of
-from genebank.exchange.readers import Mapping, read_table
+from genebank.exchange.readers import Mapping, ReadError, is_workbook, read_table
 from genebank.inventory.mcpd import storage_fields
 from genebank.inventory.models import SeedLot
 
@@ -99,6 +105,17 @@ class ImportResult:
         return 1 if self.rejected else 0
 
     def add(self, problem: Problem, sink: Callable[[Problem], None] | None) -> None:
+        if len(problem.value) > SHOWN_VALUE_LENGTH:
+            # Every report of it (the page, the problems CSV, the stored session) shows the
+            # start: a 50 MB value would otherwise be copied into each of them.
+            problem = Problem(
+                problem.field,
+                short_value(problem.value),
+                problem.message,
+                problem.severity,
+                problem.row,
+                problem.accenumb,
+            )
         if problem.severity == ERROR:
             self.errors += 1
         else:
@@ -162,18 +179,32 @@ def import_mcpd(
     on_progress is told ("checked", rows) and ("written", rows) once per batch.
     """
     path = Path(path)
-    table = read_table(
-        path,
-        sheet=sheet or (mapping.sheet if mapping else None),
-        header_row=mapping.header_row if mapping else 1,
-    )
+    sheet = sheet or (mapping.sheet if mapping else None)
+    header_row = mapping.header_row if mapping else 1
     result = ImportResult(file_name=path.name, dry_run=dry_run)
     countries = list(Country.objects.values_list("iso3", flat=True))
     reader = RowReader(countries, institute=institute.upper() if institute else None)
     planner = _Planner(result, update, on_problem)
-    checked = _checked_batches(table, mapping, reader)
+    if is_workbook(path) and _may_fork():
+        # A workbook's parsers (calamine is native code) run in the child, under a memory limit:
+        # a file that makes them fail costs that process, not this one.
+        checked = _from_child(_read_and_check, path, sheet, header_row, mapping, reader)
+    else:
+        if is_workbook(path) and safe_files.can_limit_memory():
+            # No fork here (a threaded server): the whole reading is tried in a fresh process
+            # first, so that reading it here afterwards is known to fit.
+            safe_files.probe_workbook(path, sheet, header_row)
+        table = read_table(path, sheet=sheet, header_row=header_row)
+        checked = _checked_batches(table, mapping, reader)
+    # Checking only reads: the write transaction (on SQLite BEGIN IMMEDIATE, which locks out
+    # every other writer) is held only while rows are written. A dry run never opens one, and
+    # once a rejected row means nothing will be written, the transaction is rolled back at once
+    # and the rest of the file is checked outside it.
+    writing = not dry_run
     try:
-        with transaction.atomic():
+        with contextlib.ExitStack() as write_transaction:
+            if writing:
+                write_transaction.enter_context(transaction.atomic())
             writer = None
             done = 0
             for items in checked:
@@ -182,14 +213,18 @@ def import_mcpd(
                     if values is None:
                         for problem in problems:
                             result.add(problem, on_problem)
-                        if number != table.header_row:
+                        if number != header_row:
                             result.left_out += 1
                         continue
                     batch.append(planner.read(_Checked(number, values, problems, given, pdci)))
                 records = planner.flush(batch)
+                if writing and result.rejected and not skip_invalid:
+                    transaction.set_rollback(True)
+                    write_transaction.close()
+                    writing = False
                 if on_progress is not None:
                     on_progress("checked", result.rows)
-                if dry_run or (result.rejected and not skip_invalid) or not records:
+                if not writing or not records:
                     continue
                 if writer is None:
                     reason = _("MCPD import %(file)s") % {"file": path.name}
@@ -201,13 +236,18 @@ def import_mcpd(
                     on_batch(done)
                 if on_progress is not None:
                     on_progress("written", done)
-            if dry_run or (result.rejected and not skip_invalid):
-                transaction.set_rollback(True)
+            if not writing:
                 return result
     finally:
         checked.close()
     result.written = True
     return result
+
+
+def _read_and_check(path: Path, sheet, header_row: int, mapping, reader: RowReader):
+    """_checked_here of the file: the work of a child that reads a workbook as well."""
+    table = read_table(path, sheet=sheet, header_row=header_row)
+    yield from _checked_here(table, mapping, reader)
 
 
 # Files with at least this many rows are checked in a second process while this one writes.
@@ -247,6 +287,12 @@ def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
             items.append((number, None, problems, None, None))
             continue
         row = reader.read(number, raw)
+        if problems:
+            # Found while reading the row (a line break where none belongs): first, as in the file.
+            accenumb = row.values["ACCENUMB"]
+            row.problems[:0] = [
+                Problem(p.field, p.value, p.message, p.severity, number, accenumb) for p in problems
+            ]
         values = MCPD_VALUES(row.values)
         # Here rather than when writing: in a large import this runs in the checking process.
         pdci = None if row.has_error else pdci_points(values)
@@ -262,6 +308,9 @@ def _child_main(connection_out, work: Callable[..., Iterable], args: tuple) -> N
     # What the child inherited (Django, the parsers' tables) lives until it exits: out of the
     # garbage collector's sight, so its collections do not scan it again and again.
     gc.freeze()
+    if safe_files.can_limit_memory():
+        # It reads an uploaded file: a file that asks for more memory ends this process only.
+        safe_files.limit_memory()
     try:
         for item in work(*args):
             connection_out.send(("item", item))
@@ -285,6 +334,7 @@ class _from_child:  # noqa: N801 - used like the generator it replaces
     """
 
     def __init__(self, work: Callable[..., Iterable], *args):
+        self.file_name = next((a.name for a in args if isinstance(a, Path)), None)
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
         self.child = context.Process(target=_child_main, args=(sending, work, args), daemon=True)
@@ -299,7 +349,9 @@ class _from_child:  # noqa: N801 - used like the generator it replaces
             kind, payload = self.receiving.recv()
         except EOFError:
             self.close()
-            raise RuntimeError(_("A process working beside this one stopped.")) from None
+            # It died without a word: killed by the memory limit or by a parser's abort.
+            name = self.file_name or _("The file")
+            raise ReadError(safe_files.stopped_message(name, self.child.exitcode)) from None
         except BaseException:
             self.close()
             raise
@@ -307,6 +359,11 @@ class _from_child:  # noqa: N801 - used like the generator it replaces
             return payload
         self.close()
         if kind == "error":
+            if isinstance(payload, MemoryError):
+                raise ReadError(safe_files.memory_message(self.file_name or _("The file")))
+            if not isinstance(payload, Exception):
+                # A native parser's panic (pyo3's PanicException is a BaseException).
+                raise ReadError(safe_files.stopped_message(self.file_name or _("The file"), None))
             raise payload
         raise StopIteration
 
@@ -1530,19 +1587,21 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
     from genebank.exchange.models import ImportSession
     from genebank.exchange.readers import normalise_header
 
-    with transaction.atomic():
-        session = ImportSession(
-            user=user,
-            institute=institute,
-            original_name=Path(uploaded_file.name).name[:255],
-            sheet=sheet,
-        )
-        session.file.save(session.original_name, uploaded_file, save=False)
-        try:
-            table = read_table(session.file.path, sheet=sheet or None)
-        except Exception:
-            session.file.delete(save=False)
-            raise
+    # No transaction: reading the file may take seconds, and the session is one INSERT at the end.
+    session = ImportSession(
+        user=user,
+        institute=institute,
+        original_name=Path(uploaded_file.name).name[:255],
+        sheet=sheet,
+    )
+    session.file.save(session.original_name, uploaded_file, save=False)
+    try:
+        path = session.file.path
+        if is_workbook(path) and safe_files.can_limit_memory():
+            # Read in a child process: this is the server, which a parser must not bring down.
+            table = safe_files.probe_workbook(path, sheet or None)
+        else:
+            table = read_table(path, sheet=sheet or None)
         session.columns = [c for c in table.columns]
         session.column_map = {
             column: (normalise_header(column) if normalise_header(column) in FIELD_SET else "")
@@ -1553,6 +1612,9 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
             session.sheet = table.sheet
         session.row_estimate = table.estimate
         session.save()
+    except BaseException:
+        session.file.delete(save=False)
+        raise
     return session
 
 
@@ -1623,6 +1685,8 @@ def _run_session(
     session.status = session.Status.IMPORTED if result.written else session.Status.VALIDATED
     session.task = ""
     session.task_error = ""
+    session.worker_pid = None
+    session.worker_host = ""
     session.save()
     return result
 
@@ -1640,30 +1704,35 @@ def set_column_map(session, column_map: dict[str, str]) -> None:
 
 
 def validate_import_session(session, column_map=None, on_progress=None) -> ImportResult:
-    """Check every row with the (edited) column mapping; store every problem. Writes no accession."""
+    """Check every row with the (edited) column mapping; store every problem. Writes no accession.
+
+    Not in a transaction: checking only reads, and a transaction held through the check of a
+    large file would lock every other writer out (SQLite). Its problems are stored in batches.
+    """
     if session.status == session.Status.IMPORTED:
         raise ValueError(_("This file has already been imported."))
-    with transaction.atomic():
-        if column_map is not None:
-            set_column_map(session, column_map)
-        return _run_session(session, user=session.user, dry_run=True, on_progress=on_progress)
+    if column_map is not None:
+        set_column_map(session, column_map)
+    return _run_session(session, user=session.user, dry_run=True, on_progress=on_progress)
 
 
 def commit_import_session(
     session, user, *, skip_invalid: bool, update: bool = False, on_progress=None
 ) -> ImportResult:
-    """Import the session's file: all rows, or (skip_invalid) the valid ones, in one transaction."""
+    """Import the session's file: all rows, or (skip_invalid) the valid ones, in one transaction.
+
+    The transaction is import_mcpd's own, held while rows are written and no longer.
+    """
     if session.status == session.Status.IMPORTED:
         raise ValueError(_("This file has already been imported."))
-    with transaction.atomic():
-        return _run_session(
-            session,
-            user=user,
-            dry_run=False,
-            skip_invalid=skip_invalid,
-            update=update,
-            on_progress=on_progress,
-        )
+    return _run_session(
+        session,
+        user=user,
+        dry_run=False,
+        skip_invalid=skip_invalid,
+        update=update,
+        on_progress=on_progress,
+    )
 
 
 # Files with more rows than this are checked and imported in a background thread of the server
@@ -1674,9 +1743,75 @@ _RUNNING: dict[int, tuple[str, int]] = {}
 _RUNNING_LOCK = threading.Lock()
 
 
+# A running session of another host (whose processes cannot be seen from here) is taken for
+# interrupted when it started longer ago than this; no import of a passport file takes as long.
+STALE_AFTER = dt.timedelta(hours=12)
+HOST = socket.gethostname()
+
+
 def session_progress(session) -> tuple[str, int] | None:
     """(stage, rows) of a task running in this process, or None (finished, or interrupted)."""
     return _RUNNING.get(session.pk)
+
+
+def _process_alive(pid: int) -> bool | None:
+    """Whether a process of this host is alive; None where that cannot be asked (Windows)."""
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would send CTRL_C_EVENT there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
+
+
+def session_interrupted(session) -> bool:
+    """Whether a session marked running has lost the process that ran its task.
+
+    Its own process knows its tasks; another process of this host is asked whether the worker
+    process lives; of another host, only the age of the task tells.
+    """
+    if session.status != session.Status.RUNNING:
+        return False
+    pid = session.worker_pid
+    if not pid or (session.worker_host == HOST and pid == os.getpid()):
+        # Its worker is (or, not recorded, was) this process.
+        return session.pk not in _RUNNING
+    if session.worker_host == HOST:
+        alive = _process_alive(pid)
+        if alive is not None:
+            return not alive
+    return timezone.now() - session.updated_at > STALE_AFTER
+
+
+def mark_if_interrupted(session) -> bool:
+    """Record a session whose task was interrupted as such (it can then be run again or
+    discarded); True if it was. Nothing of its file was written: the import's transaction died
+    with its process."""
+    if not session_interrupted(session):
+        return False
+    message = _("The server stopped while this file was being processed; nothing was imported.")
+    changed = (
+        type(session)
+        .objects.filter(pk=session.pk, status=session.Status.RUNNING)
+        .update(
+            status=session.Status.INTERRUPTED,
+            task="",
+            task_error=message,
+            worker_pid=None,
+            worker_host="",
+            updated_at=timezone.now(),
+        )
+    )
+    if changed:
+        logger.warning(
+            "import session %s was interrupted (process %s)", session.pk, session.worker_pid
+        )
+    # Also when not changed: the task has just ended, and the record says how.
+    session.refresh_from_db()
+    return bool(changed)
 
 
 def discard_import_session(session, user) -> None:
@@ -1688,6 +1823,7 @@ def discard_import_session(session, user) -> None:
     Status = session.Status
     if session.status == Status.IMPORTED:
         raise ValueError(_("This file has been imported: it stays as the source of its records."))
+    mark_if_interrupted(session)
     if session.status == Status.RUNNING or session.pk in _RUNNING:
         raise ValueError(_("This file is being processed: wait until it is done."))
     if session.status == Status.DISCARDED:
@@ -1716,7 +1852,8 @@ def run_session_task(session, task: str, user, **options) -> bool:
         raise ValueError(_("This file has already been imported."))
     if session.status == session.Status.DISCARDED:
         raise ValueError(_("This file was discarded: upload it again."))
-    if session.pk in _RUNNING:
+    mark_if_interrupted(session)
+    if session.pk in _RUNNING or session.status == session.Status.RUNNING:
         raise ValueError(_("This file is being processed already."))
     if session.row_estimate < BACKGROUND_ROWS:
         if task == "validate":
@@ -1728,9 +1865,14 @@ def run_session_task(session, task: str, user, **options) -> bool:
         if session.pk in _RUNNING:
             raise ValueError(_("This file is being processed already."))
         _RUNNING[session.pk] = ("checked", 0)
-    previous = session.status if session.status != session.Status.RUNNING else ""
+    previous = session.status if session.status != session.Status.INTERRUPTED else ""
     type(session).objects.filter(pk=session.pk).update(
-        status=session.Status.RUNNING, task=task, task_error=""
+        status=session.Status.RUNNING,
+        task=task,
+        task_error="",
+        worker_host=HOST,
+        worker_pid=os.getpid(),
+        updated_at=timezone.now(),
     )
     thread = threading.Thread(
         target=_background_task,
@@ -1762,7 +1904,9 @@ def _background_task(pk: int, task: str, user_id: int, previous: str, options: d
         fallback = previous or (
             ImportSession.Status.VALIDATED if task == "commit" else ImportSession.Status.UPLOADED
         )
-        ImportSession.objects.filter(pk=pk).update(status=fallback, task="", task_error=str(exc))
+        ImportSession.objects.filter(pk=pk).update(
+            status=fallback, task="", task_error=str(exc), worker_pid=None, worker_host=""
+        )
     finally:
         with _RUNNING_LOCK:
             _RUNNING.pop(pk, None)

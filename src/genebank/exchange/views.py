@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from genebank.accessions.models import Accession
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
+from genebank.core.uploads import refused_upload
 from genebank.exchange import services
 from genebank.exchange.forms import UploadForm
 from genebank.exchange.mcpd import FIELDS
@@ -36,12 +37,23 @@ def _session(request, pk: int) -> ImportSession:
     sessions = ImportSession.objects.select_related("institute")
     if not request.user.is_superuser:
         sessions = sessions.filter(user=request.user)
-    return get_object_or_404(sessions, pk=pk)
+    session = get_object_or_404(sessions, pk=pk)
+    # A task whose process is gone (the server stopped) shows as interrupted, never as running.
+    if services.mark_if_interrupted(session):
+        messages.warning(request, session.task_error)
+    return session
 
 
 def import_start(request):
     _require_importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    posted = request.method == "POST"
+    form = UploadForm(
+        # Bound even when empty: a refused upload leaves no field behind it in the body.
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        user=request.user,
+        refused=refused_upload(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.start_import_session(
@@ -57,7 +69,10 @@ def import_start(request):
     sessions = ImportSession.objects.select_related("institute")
     if not request.user.is_superuser:
         sessions = sessions.filter(user=request.user)
-    return render(request, "exchange/import_start.html", {"form": form, "sessions": sessions[:20]})
+    recent = list(sessions[:20])
+    for session in recent:
+        services.mark_if_interrupted(session)
+    return render(request, "exchange/import_start.html", {"form": form, "sessions": recent})
 
 
 def import_columns(request, pk: int):
@@ -91,25 +106,15 @@ def import_columns(request, pk: int):
 def import_preview(request, pk: int):
     session = _session(request, pk)
     if session.status == ImportSession.Status.RUNNING:
-        progress = services.session_progress(session)
-        if progress is not None:
-            stage, done = progress
-            percent = (
-                min(100, round(100 * done / session.row_estimate)) if session.row_estimate else 0
-            )
-            return render(
-                request,
-                "exchange/import_running.html",
-                {"session": session, "stage": stage, "done": done, "percent": percent},
-            )
-        messages.warning(
+        # Here, or in another process of the server (whose progress this one cannot see).
+        stage, done = services.session_progress(session) or ("checked", 0)
+        percent = min(100, round(100 * done / session.row_estimate)) if session.row_estimate else 0
+        return render(
             request,
-            _(
-                "This file was being processed when the server stopped; nothing was imported. Start again."
-            ),
+            "exchange/import_running.html",
+            {"session": session, "stage": stage, "done": done, "percent": percent},
         )
-        return redirect("exchange:import_columns", session.pk)
-    if session.status == ImportSession.Status.UPLOADED:
+    if session.status in (ImportSession.Status.UPLOADED, ImportSession.Status.INTERRUPTED):
         return redirect("exchange:import_columns", session.pk)
     problems = session.problems.all()
     severity = request.GET.get("severity", "")

@@ -1,9 +1,9 @@
 """Forms of the inventory pages; the rules themselves live in services."""
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from genebank.core.uploads import clean_upload, upload_help
 from genebank.inventory.models import (
     CollectionKind,
     LotTransaction,
@@ -253,32 +253,20 @@ class LocationForm(forms.Form):
         _style(self)
 
 
-def max_upload_bytes() -> int:
-    from django.conf import settings
-
-    return getattr(settings, "GENEBANK_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
-
-
 class ReadingsUploadForm(forms.Form):
     file = forms.FileField(label=_("Data-logger file (CSV)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refused: str | None = None, **kwargs):
+        """refused: the name of a file the upload handler dropped for its size (core.uploads)."""
         super().__init__(*args, **kwargs)
         _style(self)
-        self.fields["file"].help_text = _("At most %(size)s.") % {
-            "size": filesizeformat(max_upload_bytes())
-        }
+        self.refused = refused
+        if refused is not None:
+            self.fields["file"].required = False  # missing for the reason clean_file gives
+        self.fields["file"].help_text = upload_help()
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = max_upload_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("This file is %(size)s: files of at most %(limit)s can be uploaded.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                code="too_large",
-            )
-        return upload
+        return clean_upload(self.cleaned_data.get("file"), self.refused)
 
 
 class CountForm(forms.Form):

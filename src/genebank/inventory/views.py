@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
+from genebank.core.uploads import refused_upload
 from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
 from genebank.inventory.forms import (
@@ -298,7 +299,7 @@ def location_add(request, pk=None):
 def location_readings(request, pk):
     location = _get_location(request, pk)
     permissions.require(request.user, RECORD_READINGS, location.institute_id)
-    form = ReadingsUploadForm(request.POST, request.FILES)
+    form = ReadingsUploadForm(request.POST, request.FILES, refused=refused_upload(request))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

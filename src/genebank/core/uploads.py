@@ -1,0 +1,64 @@
+"""The upload size limit (GENEBANK_MAX_UPLOAD_MB), enforced while a file arrives.
+
+Django caps request bodies without files (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files: without
+this, any upload is taken whole onto disk before a form can look at its size. A file beyond the
+limit is dropped as it arrives (its bytes are read and thrown away, so that the browser gets an
+answer rather than a reset connection); the request notes it, and the upload form says so.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# request.META key that tells the form which file was too large.
+REFUSED = "genebank.upload_refused"
+
+
+def max_upload_bytes() -> int:
+    return settings.MAX_UPLOAD_BYTES
+
+
+def upload_help() -> str:
+    return _("At most %(size)s.") % {"size": filesizeformat(max_upload_bytes())}
+
+
+def refused_upload(request) -> str | None:
+    """The name of the file the handler dropped from this request for its size, if any."""
+    return request.META.get(REFUSED)
+
+
+def clean_upload(file, refused: str | None = None):
+    """Every upload form's one size rule: a file the handler dropped (refused: its name), or one
+    larger than the limit (a form used without the handler), is refused with its name and the
+    limit."""
+    limit = max_upload_bytes()
+    if refused is not None or (file is not None and file.size > limit):
+        raise forms.ValidationError(
+            _("%(file)s is larger than %(size)s, the largest file an upload may be."),
+            params={"file": refused or file.name, "size": filesizeformat(limit)},
+            code="too_large",
+        )
+    return file
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: counts each file's bytes and stops at the limit."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > max_upload_bytes():
+            self.request.META[REFUSED] = self.file_name
+            # Ends the upload; the rest of the body is read and discarded, nothing kept.
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers keep the file
