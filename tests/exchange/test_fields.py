@@ -380,3 +380,27 @@ def test_canonical_dms_shortcut_takes_every_canonical_value(name, degrees, minut
     )
     assert mcpd.read_canonical_dms(text, name)
     assert mcpd._parse_dms(text, name) == (text, [])
+
+
+def test_names_per_accession_are_capped_as_the_form_caps_them():
+    """2,000 names in one row held a server thread for 94 s in the near-duplicate check: the
+    importer refuses what the registration form refuses (accessions.checks.check_names)."""
+    from genebank.accessions.checks import MAX_NAMES
+
+    reader = RowReader(["JOR"], today=TODAY)
+    names = ";".join(f"Name {i}" for i in range(MAX_NAMES + 1))
+    row = reader.read(
+        2, {"INSTCODE": "JOR015", "ACCENUMB": "A1", "GENUS": "Hordeum", "ACCENAME": names}
+    )
+    assert row.has_error
+    assert [p.field for p in row.problems if p.severity == ERROR] == ["ACCENAME"]
+    fitting = ";".join(f"Name {i}" for i in range(MAX_NAMES))
+    row = reader.read(
+        2, {"INSTCODE": "JOR015", "ACCENUMB": "A1", "GENUS": "Hordeum", "ACCENAME": fitting}
+    )
+    assert not row.has_error and row.values["ACCENAME"] == fitting
+    long_name = "x" * 201
+    row = reader.read(
+        2, {"INSTCODE": "JOR015", "ACCENUMB": "A1", "GENUS": "Hordeum", "ACCENAME": long_name}
+    )
+    assert row.has_error

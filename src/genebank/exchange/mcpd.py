@@ -16,11 +16,10 @@ from functools import cache
 
 from django.utils.translation import gettext as _
 
-from genebank.accessions.checks import check_coordinates, check_taxon
+from genebank.accessions.checks import check_coordinates, check_names, check_taxon
 from genebank.accessions.models import (
     Accession,
     AccessionIdentifier,
-    AccessionName,
     Acquisition,
     CollectingEvent,
     CollectingSource,
@@ -72,7 +71,6 @@ STORED_IN = {
     "REMARKS": (Accession, "remarks"),
 }
 # The items of the ';' lists stored one per record.
-ACCENAME_ITEM_LENGTH = AccessionName._meta.get_field("name").max_length
 OTHERNUMB_ITEM_LENGTH = AccessionIdentifier._meta.get_field("identifier").max_length
 # The longest text any field may have: the unbounded columns (remarks, pedigree, address) are for
 # notes, not documents; a longer value is a mistake (often a quote never closed) and would be
@@ -768,15 +766,12 @@ class RowReader:
     def field_ACCENAME(self, text):
         items, problems = split_list(text, "ACCENAME")
         items, more = dedupe(items, "ACCENAME", text)
-        for item in items:
-            if len(item) > ACCENAME_ITEM_LENGTH:
-                return "", [
-                    Problem(
-                        "ACCENAME",
-                        item,
-                        _("Longer than %(n)s characters.") % {"n": ACCENAME_ITEM_LENGTH},
-                    )
-                ]
+        # The registration form's rule: how many names, how long each (accessions.checks).
+        refused = [
+            Problem(p.field, p.value, p.message, p.severity) for p in check_names(items, "ACCENAME")
+        ]
+        if refused:
+            return "", refused
         return ";".join(items), problems + more
 
     def field_ACQDATE(self, text):
