@@ -39,7 +39,7 @@ def write_lock_held_elsewhere():
         connection.close()  # the next connection has the configured timeouts again
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_write_kept_waiting_is_a_503_page(client, superuser):
     client.force_login(superuser)
     with write_lock_held_elsewhere():
@@ -53,7 +53,7 @@ def test_a_write_kept_waiting_is_a_503_page(client, superuser):
     assert response.status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_api_gets_the_503_as_json(db):
     with write_lock_held_elsewhere(), pytest.raises(OperationalError) as caught:
         Crop.objects.create(name="Teff")
