@@ -2,7 +2,8 @@
 #
 #   make run              install, load the demo collection on first start, serve on 127.0.0.1:8000
 #   make run PORT=8123    the same on another port
-#   make test             lint, migration check and the whole test suite
+#   make test             lint, type check, migration check and the whole test suite
+#   make typecheck        mypy on the modules listed in pyproject.toml ([tool.mypy] files)
 #
 # GENEBANK_DATA_DIR (default ./data) and the other GENEBANK_* variables pass through unchanged.
 
@@ -16,7 +17,7 @@ STAMP := $(VENV)/.installed
 # Absolute, so that commands run from another directory (messages) still use the same data dir.
 export GENEBANK_DATA_DIR := $(abspath $(or $(GENEBANK_DATA_DIR),data))
 
-.PHONY: install run test lint format messages bench
+.PHONY: install run test lint typecheck format messages bench
 
 install: $(STAMP)
 
@@ -44,16 +45,21 @@ run: install
 	@echo "Open http://$(HOST):$(PORT)/"
 	$(BIN)/genebank serve --host $(HOST) --port $(PORT)
 
-# Lint and the migration check run first; the target's exit status is pytest's.
+# Lint, the type check and the migration check run first; the target's exit status is pytest's.
 test: install
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/mypy
 	$(BIN)/genebank makemigrations --check --dry-run
 	$(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+
+# The django-stubs plugin loads genebank.settings (never the database) to learn the models.
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests $(wildcard bench)

@@ -424,6 +424,7 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
     attrs = {name: getattr(data, name) for name in ACCESSION_FIELDS}
     attrs["taxon"] = taxon
     if creating:
+        assert data.institute is not None  # validate_passport refuses data without one
         attrs["institute"] = data.institute
         attrs["number"] = data.number
         attrs["sequence"] = data.institute.parse_accession_sequence(data.number)
@@ -443,8 +444,8 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
 
     current_numbers = list(accession.other_numbers.all()) if not creating else []
     if [(o.institute_code, o.identifier) for o in current_numbers] != list(data.other_numbers):
-        for old in current_numbers:
-            _audited_delete(old, user, reason)
+        for old_number in current_numbers:
+            _audited_delete(old_number, user, reason)
         for position, (code, ident) in enumerate(data.other_numbers):
             _audited_save(
                 AccessionIdentifier(

@@ -95,7 +95,7 @@ def can_change_record(user, record) -> bool:
     of no such institute (a farmer who collected, a private donor) are kept by any curator.
     """
     if isinstance(record, Cooperator):
-        if record.institute_id is not None and has_staff(record.institute):
+        if record.institute is not None and has_staff(record.institute):
             return can(user, MANAGE_REFERENCE, record.institute_id)
         return _keeps_records(user)
     if record.pk is None:

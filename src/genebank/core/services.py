@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,14 +15,29 @@ from genebank.core import permissions
 from genebank.core.models import Crop, Institute, Membership, Role, Taxon
 from genebank.core.security import security_log
 
-
-def mark_change(instance, user, reason: str) -> None:
-    """Tell the history who makes the next save or delete of this record, and why."""
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
-    instance._change_reason = reason
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
-def audited_save(instance, user, reason: str, *, validate_unique: bool = True) -> None:
+def mark_change(
+    instance: models.Model, user: AbstractBaseUser | AnonymousUser | None, reason: str | None
+) -> None:
+    """Tell the history who makes the next save or delete of this record, and why (None: no
+    reason, as when none is marked)."""
+    # simple-history reads these two attributes from the instance; no model declares them.
+    record: Any = instance
+    record._history_user = user if getattr(user, "is_authenticated", False) else None
+    record._change_reason = reason
+
+
+def audited_save(
+    instance: models.Model,
+    user: AbstractBaseUser | AnonymousUser | None,
+    reason: str,
+    *,
+    validate_unique: bool = True,
+) -> None:
     """Validate and save a record, keeping who and why in its history."""
     mark_change(instance, user, reason)
     instance.full_clean(validate_unique=validate_unique, validate_constraints=validate_unique)

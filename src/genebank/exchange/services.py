@@ -16,7 +16,7 @@ import socket
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +37,7 @@ from genebank.accessions.models import (
 )
 from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
 from genebank.core.models import Country, Institute, Taxon
+from genebank.core.services import mark_change
 from genebank.exchange import safe_files
 from genebank.exchange.mcpd import (
     COLLECTING_FIELDS,
@@ -52,7 +53,7 @@ from genebank.exchange.mcpd import (
     short_value,
 )
 from genebank.exchange.pdci import pdci_points, score_of
-from genebank.exchange.readers import Mapping, ReadError, is_workbook, read_table
+from genebank.exchange.readers import Mapping, ReadError, Table, is_workbook, read_table
 from genebank.inventory.mcpd import storage_fields
 from genebank.inventory.models import SeedLot
 
@@ -188,7 +189,9 @@ def import_mcpd(
     if is_workbook(path) and _may_fork():
         # A workbook's parsers (calamine is native code) run in the child, under a memory limit:
         # a file that makes them fail costs that process, not this one.
-        checked = _from_child(_read_and_check, path, sheet, header_row, mapping, reader)
+        checked: _from_child | Generator[list[tuple], None, None] = _from_child(
+            _read_and_check, path, sheet, header_row, mapping, reader
+        )
     else:
         if is_workbook(path) and safe_files.can_limit_memory():
             # No fork here (a threaded server): the whole reading is tried in a fresh process
@@ -254,7 +257,9 @@ def _read_and_check(path: Path, sheet, header_row: int, mapping, reader: RowRead
 PARALLEL_ROWS = 10_000
 
 
-def _checked_batches(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+def _checked_batches(
+    table, mapping, reader: RowReader
+) -> _from_child | Generator[list[tuple], None, None]:
     """Batches of checked rows in file order, as _checked_here makes them.
 
     Each batch holds BATCH rows to import and the left-out rows among them. Checking a row is
@@ -274,7 +279,7 @@ def _may_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _checked_here(table, mapping, reader: RowReader) -> Iterator[list[tuple]]:
+def _checked_here(table, mapping, reader: RowReader) -> Generator[list[tuple], None, None]:
     """Batches of (row number, 41 values or None for a row left out, problems, given, PDCI).
 
     Plain tuples: a batch crosses a pipe from the checking process, and a tuple of texts is
@@ -948,7 +953,8 @@ class _Writer:
             )
         institutes = self.institutes
         accession_ids = []
-        names, identifiers, events, acquisitions, bred = [], [], [], [], []
+        names, identifiers, events, acquisitions = [], [], [], []
+        bred: list[tuple[int, int]] = []  # (accession id, breeding institute id)
         event_codes: dict[int, list[str]] = {}
         for v, _pdci in records:
             pk = ids[(institutes[v[_INSTCODE]], v[_ACCENUMB])]
@@ -1008,13 +1014,11 @@ class _Writer:
             )
 
     def _save(self, instance) -> None:
-        instance._change_reason = self.reason
-        instance._history_user = self.user
+        mark_change(instance, self.user, self.reason)
         instance.save()
 
     def _delete(self, instance) -> None:
-        instance._change_reason = self.reason
-        instance._history_user = self.user
+        mark_change(instance, self.user, self.reason)
         instance.delete()
 
     def update(self, pk: int, values: tuple, given: tuple) -> None:
@@ -1040,8 +1044,8 @@ class _Writer:
                 name = AccessionName(**dict(zip(NAME_COLUMNS, row, strict=True)))
                 self._save(name)
         if v[_OTHERNUMB] != stored["OTHERNUMB"]:
-            for old in accession.other_numbers.all():
-                self._delete(old)
+            for old_number in accession.other_numbers.all():
+                self._delete(old_number)
             for row in _identifier_rows(pk, v):
                 identifier = AccessionIdentifier(**dict(zip(IDENTIFIER_COLUMNS, row, strict=True)))
                 self._save(identifier)
@@ -1599,7 +1603,7 @@ def start_import_session(user, uploaded_file, *, sheet: str = "", institute=None
         path = session.file.path
         if is_workbook(path) and safe_files.can_limit_memory():
             # Read in a child process: this is the server, which a parser must not bring down.
-            table = safe_files.probe_workbook(path, sheet or None)
+            table: safe_files.Probe | Table = safe_files.probe_workbook(path, sheet or None)
         else:
             table = read_table(path, sheet=sheet or None)
         session.columns = [c for c in table.columns]

@@ -41,7 +41,7 @@ class CollectionKind(models.TextChoices):
 
 # Which storage units accept a lot of each collection kind. Base seed belongs in base storage (or
 # in a safety-duplicate unit kept at base conditions); active seed in active or working storage.
-ACCEPTED_STORAGE = {
+ACCEPTED_STORAGE: dict[str, set[str]] = {
     CollectionKind.BASE: {StorageKind.BASE, StorageKind.SAFETY},
     CollectionKind.ACTIVE: {StorageKind.ACTIVE, StorageKind.WORKING},
     CollectionKind.OTHER: set(StorageKind.values),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from genebank.accessions.models import Accession, Acquisition
 from genebank.core.models import Institute
 from genebank.core.permissions import require
+from genebank.core.services import mark_change
 from genebank.inventory.environment import Problem, Reading, iter_readings
 from genebank.inventory.models import (
     ACCEPTED_STORAGE,
@@ -60,7 +62,7 @@ LOT_HOLDING_KINDS = {
 # What may stand inside what (None: at the top of the tree). Keeps the tree the shape of a
 # genebank: site > building > cold room or freezer > shelf or rack > box > position.
 _L = StorageLocation.Kind
-ALLOWED_PARENTS = {
+ALLOWED_PARENTS: dict[str, set[str | None]] = {
     _L.SITE: {None},
     _L.BUILDING: {None, _L.SITE},
     _L.ROOM: {_L.SITE, _L.BUILDING},
@@ -167,8 +169,7 @@ def create_location(
     location.path = location.computed_path()
     _check_path_free(location.path)
     location.full_clean(exclude=["path"])
-    location._history_user = user
-    location._change_reason = _("Created")
+    mark_change(location, user, _("Created"))
     location.save()
     return location
 
@@ -210,13 +211,11 @@ def move_location(
         .order_by("path")
     )
     location.path = new_path
-    location._history_user = user
-    location._change_reason = reason
+    mark_change(location, user, reason)
     location.save()
     for child in descendants:
         child.path = new_path + child.path[len(old_path) :]
-        child._history_user = user
-        child._change_reason = reason
+        mark_change(child, user, reason)
         child.save(update_fields=["path"])
     return location
 
@@ -373,8 +372,7 @@ def _post(
         SeedLot.objects.filter(pk=lot.pk).update(quantity=balance, updated_at=lot.updated_at)
     else:
         lot.status = status
-        lot._history_user = user
-        lot._change_reason = reason_text or entry.get_kind_display()
+        mark_change(lot, user, reason_text or entry.get_kind_display())
         lot.save(update_fields=["quantity", "status", "updated_at"])
     return entry
 
@@ -426,8 +424,7 @@ def _new_lot(accession: Accession, *, user, unit: str, collection: str, **fields
         collection=collection,
         **fields,
     )
-    lot._history_user = user
-    lot._change_reason = _("Created")
+    mark_change(lot, user, _("Created"))
     lot.save()
     return lot
 
@@ -741,8 +738,7 @@ def move_lot(lot: SeedLot, location: StorageLocation | None, user, reason: str =
             return locked
         location = _check_location_accepts(location, locked)
     locked.location = location
-    locked._history_user = user
-    locked._change_reason = reason or _("Moved")
+    mark_change(locked, user, reason or _("Moved"))
     locked.save(update_fields=["location", "updated_at"])
     _sync(lot, locked)
     return locked
@@ -780,8 +776,7 @@ def set_lot_status(lot: SeedLot, status: str, user, reason: str) -> SeedLot:
             code="not_empty",
         )
     locked.status = status
-    locked._history_user = user
-    locked._change_reason = reason
+    mark_change(locked, user, reason)
     locked.save(update_fields=["status", "updated_at"])
     _sync(lot, locked)
     return locked
@@ -804,8 +799,7 @@ def update_lot_details(lot: SeedLot, user, reason: str, **fields) -> SeedLot:
     locked.full_clean(
         exclude=["institute", "accession", "number", "sequence", "parent", "location"]
     )
-    locked._history_user = user
-    locked._change_reason = reason or _("Details recorded")
+    mark_change(locked, user, reason or _("Details recorded"))
     locked.save(update_fields=[*fields, "updated_at"])
     for name in fields:
         setattr(lot, name, getattr(locked, name))
@@ -914,8 +908,7 @@ def record_processing_step(
     record.full_clean(exclude=["lot", "user"])
     if changed:
         locked.full_clean(exclude=["institute", "accession", "number", "sequence", "parent"])
-        locked._history_user = user
-        locked._change_reason = record.get_step_display()
+        mark_change(locked, user, record.get_step_display())
         locked.save(update_fields=[*changed, "updated_at"])
     record.save()
     _sync(lot, locked)
@@ -967,7 +960,7 @@ def start_stocktake(location: StorageLocation, user) -> Stocktake:
             code="open",
         )
     stocktake = Stocktake(location=location, started_by=user)
-    stocktake._history_user = user
+    mark_change(stocktake, user, None)
     stocktake.save()
     return stocktake
 
@@ -1019,10 +1012,19 @@ def record_count(
     return count
 
 
+class Reconciliation(TypedDict):
+    """What reconcile_stocktake did."""
+
+    adjusted: list[tuple[SeedLot, Decimal]]  # (lot, quantity added or taken away)
+    missing: list[SeedLot]
+    misplaced: list[tuple[SeedLot, StorageLocation | None]]  # (lot, where it was found)
+    unchanged: int
+
+
 @transaction.atomic
 def reconcile_stocktake(
     stocktake: Stocktake, user, reason: str, missing_as_zero: bool = False
-) -> dict:
+) -> Reconciliation:
     """Turn the differences of a count into adjustment transactions, and close it.
 
     Every counted lot gets its "last counted" date. Lots expected here but not counted are listed
@@ -1045,7 +1047,7 @@ def reconcile_stocktake(
         "location": stocktake.location.path,
         "reason": (reason or "").strip(),
     }
-    result = {"adjusted": [], "missing": [], "misplaced": [], "unchanged": 0}
+    result: Reconciliation = {"adjusted": [], "missing": [], "misplaced": [], "unchanged": 0}
     locked = _lock_many([c.lot for c in counts] + (missing if missing_as_zero else []))
     for count in counts:
         lot = locked[count.lot_id]
@@ -1077,7 +1079,7 @@ def reconcile_stocktake(
     stocktake.reconciled_by = user
     stocktake.reconciled_at = timezone.now()
     stocktake.reason = (reason or "").strip()
-    stocktake._history_user = user
+    mark_change(stocktake, user, None)
     stocktake.save()
     return result
 
@@ -1108,6 +1110,7 @@ def import_readings(location: StorageLocation, data, user, source: str = "") -> 
     binary = io.BytesIO(data) if isinstance(data, bytes) else data
     if isinstance(binary, File):
         binary = binary.file
+        assert binary is not None  # File.file is None only for a closed file
     for encoding in ("utf-8-sig", "latin-1"):  # Latin-1 decodes any byte: the last try
         binary.seek(0)
         text = io.TextIOWrapper(binary, encoding=encoding, newline="")
