@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from genebank.accessions.models import Accession, Acquisition
+from genebank.accessions.passport import mcpd_row
 from genebank.inventory import alerts
 from genebank.inventory import demo as inventory_demo
-from genebank.inventory.mcpd import mcpd_storage, storage_codes_for
+from genebank.inventory.mcpd import storage_codes_for
 from genebank.inventory.models import (
     ACCEPTED_STORAGE,
     CollectionKind,
@@ -190,7 +191,7 @@ def test_mcpd_storage_comes_from_base_and_active_lots(loaded):
     )
     assert both is not None
     assert storage_codes_for(both) == [12, 13]
-    assert mcpd_storage(both) == "12;13"
+    assert mcpd_row(both)["STORAGE"] == "12;13"
 
 
 def test_inventory_pages_show_the_demo(loaded, client):

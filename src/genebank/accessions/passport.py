@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from genebank.accessions.models import Accession
 from genebank.accessions.queries import institute_codes
+from genebank.accessions.registries import mcpd_fields
 from genebank.accessions.sensitive import WITHHELD_FIELDS, shows_exact_site, withheld_site
-from genebank.inventory.mcpd import mcpd_storage
 
 MCPD_FIELDS = [
     "PUID", "INSTCODE", "ACCENUMB", "COLLNUMB", "COLLCODE", "COLLNAME", "COLLINSTADDRESS",
@@ -67,7 +67,7 @@ def mcpd_row(accession: Accession, *, user=None, public: bool = False) -> dict[s
         ),
         DUPLSITE=accession.duplicate_site_codes,
         DUPLINSTNAME=accession.duplicate_site_names,
-        STORAGE=mcpd_storage(accession),  # derived from seed lots when there are any
+        STORAGE=accession.storage_codes,
         MLSSTAT=_text(accession.mls_status),
         REMARKS=accession.remarks,
     )
@@ -96,6 +96,12 @@ def mcpd_row(accession: Accession, *, user=None, public: bool = False) -> dict[s
             DONORNAME=acq.donor_name or (acq.donor_person.name if acq.donor_person_id else ""),
             DONORNUMB=acq.donor_number,
         )
+    # Fields that higher apps derive (STORAGE from the seed lots that hold seed) replace the
+    # stored text where they derive something.
+    for derived in mcpd_fields:
+        value = derived.values([accession.pk]).get(accession.pk)
+        if value:
+            row[derived.name] = value
     if event is not None and not shows_exact_site(
         user, accession.institute_id, accession.sensitive_location, public=public
     ):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -34,6 +32,7 @@ from genebank.accessions.queries import (
     visible_accessions,
     visible_missions,
 )
+from genebank.accessions.registries import list_exports
 from genebank.accessions.sensitive import (
     WITHHELD_EVENT_FIELDS,
     collecting_site,
@@ -44,7 +43,6 @@ from genebank.core import permissions
 from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
 from genebank.core.models import Institute
-from genebank.inventory.views import accession_lots
 
 PAGE_SIZE = 50
 
@@ -65,30 +63,14 @@ def accession_list(request):
 
 
 def accession_export(request):
-    """The filtered list as an MCPD v2.1 file, streamed: CSV, or Excel with format=xlsx.
-
-    public=1 makes the file for publication: public accessions only, and the sites of sensitive
-    accessions withheld (as `genebank export mcpd --public`). Without it, sensitive sites are
-    withheld unless the user may see them (accessions.sensitive). Both are meant for a
-    spreadsheet program: the CSV neutralises formulas, the workbook holds only text.
-    """
-    from genebank.exchange.services import csv_lines, iter_mcpd_rows, write_xlsx
-
+    """The filtered list as a file, made by the export the list's menu chose (`export`, by
+    default the first registered: the exchange's MCPD; accessions.registries.list_exports)."""
+    wanted = request.GET.get("export")
+    export = next((e for e in list_exports if wanted in (None, e.name)), None)
+    if export is None:
+        raise Http404(wanted)
     filterset = AccessionFilter(request.GET, queryset=visible_accessions(request.user))
-    selected = Accession.objects.filter(pk__in=filterset.qs.values("pk"))
-    public = request.GET.get("public") == "1"
-    if public:
-        selected = selected.filter(is_public=True)
-    rows = iter_mcpd_rows(selected, public_only=public, user=request.user)
-    name = "accessions-mcpd-public" if public else "accessions-mcpd"
-    if request.GET.get("format") == "xlsx":
-        workbook = tempfile.TemporaryFile()  # gone once the response has sent it
-        write_xlsx(workbook, rows)
-        workbook.seek(0)
-        return FileResponse(workbook, as_attachment=True, filename=f"{name}.xlsx")
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return export.respond(request, Accession.objects.filter(pk__in=filterset.qs.values("pk")))
 
 
 def accession_detail(request, pk):
@@ -107,7 +89,6 @@ def accession_detail(request, pk):
             "site": site,
             "acquisition": getattr(accession, "acquisition", None),
             "mcpd": list(mcpd_row(accession, user=user).items()),
-            "seed_lots": accession_lots(accession, request.user),
             "map_data": {"site": point, "outline": outline},
             "has_map": bool(point or outline),
             "can_edit": _may_edit(user, accession),

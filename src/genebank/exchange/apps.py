@@ -8,3 +8,18 @@ class ExchangeConfig(AppConfig):
     name = "genebank.exchange"
     label = "exchange"
     verbose_name = _("Data exchange")
+
+    def ready(self):
+        _register_on_lower_pages()
+
+
+def _register_on_lower_pages() -> None:
+    """What the exchange adds to the accessions app: the PDCI card, the list's MCPD export."""
+    from genebank.accessions.registries import ListExport, list_exports
+    from genebank.core.registry import Panel, panels
+    from genebank.exchange.list_export import export_accession_list
+
+    # The card reads the page's MCPD row (`mcpd`); the menu the list's filters (`query_string`).
+    panels("accession.side").register(Panel("pdci", "exchange/_pdci.html"))
+    panels("accession-list").register(Panel("export-menu", "exchange/_accession_list_menu.html"))
+    list_exports.register(ListExport("mcpd", export_accession_list))

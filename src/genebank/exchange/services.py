@@ -35,6 +35,7 @@ from genebank.accessions.models import (
     Acquisition,
     CollectingEvent,
 )
+from genebank.accessions.registries import mcpd_fields
 from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
 from genebank.core.models import Country, Institute, Taxon
 from genebank.core.services import mark_change
@@ -54,8 +55,6 @@ from genebank.exchange.mcpd import (
 )
 from genebank.exchange.pdci import pdci_points, score_of
 from genebank.exchange.readers import Mapping, ReadError, Table, is_workbook, read_table
-from genebank.inventory.mcpd import storage_fields
-from genebank.inventory.models import SeedLot
 
 logger = logging.getLogger(__name__)
 
@@ -1178,8 +1177,9 @@ def iter_mcpd_rows(
     the order of its file, so an export imported into an empty database exports the same again
     (an order by number would depend on each database's accession number pattern).
 
-    STORAGE comes from the seed lots of accessions that have any (derived); the importer compares
-    a file with what it stored itself (derived=False), so that a second import changes nothing.
+    Fields that higher apps derive (accessions.registries.mcpd_fields: STORAGE from the seed
+    lots of accessions that have any) replace the stored text (derived); the importer compares a
+    file with what it stored itself (derived=False), so that a second import changes nothing.
 
     parts, from _export_parts or _export_halves, limits the rows to (institute id, first pk,
     pk to stop before) ranges, in that order; by default every row of the queryset.
@@ -1188,9 +1188,8 @@ def iter_mcpd_rows(
     per-value converters, and the names, numbers and codes of each chunk come in one plain
     query each: at 200,000 accessions the converters alone would double the time.
     """
-    # STORAGE is derived from seed lots: no lot query per chunk when there are no lots at all.
-    if derived and not SeedLot.objects.exists():
-        derived = False
+    # No query per chunk for a field that derives nothing at all (no seed lots yet).
+    fields = [f for f in mcpd_fields if f.in_use()] if derived else []
     if parts is None:
         parts = _export_parts(queryset)
     for institute_id, start, stop in parts:
@@ -1206,7 +1205,7 @@ def iter_mcpd_rows(
         try:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(BATCH):
-                yield from _mcpd_chunk(chunk, withhold, with_pk, derived)
+                yield from _mcpd_chunk(chunk, withhold, with_pk, fields)
         finally:
             cursor.close()
 
@@ -1275,8 +1274,9 @@ def _coordinate_text(value) -> str:
 SIX_PLACES = Decimal("0.000001")
 
 
-def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, derived: bool) -> Iterator:
-    """The rows of one chunk; withhold: replace the sites of sensitive accessions."""
+def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, fields: list) -> Iterator:
+    """The rows of one chunk; withhold: replace the sites of sensitive accessions; fields: the
+    derived MCPD fields that replace stored text where they derive some."""
     quote = connection.ops.quote_name
     ids = [row[0] for row in chunk]
     event_ids = [row[21] for row in chunk if row[21] is not None]
@@ -1314,8 +1314,7 @@ def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, derived: bool
             event_ids,
         )
     )
-    # STORAGE is derived from seed lots when there are any.
-    storage = storage_fields(ids) if derived else {}
+    derived = [(INDEX[f.name], f.values(ids)) for f in fields]
     no_event = ("",) * 16
     withheld = [(INDEX[name], value) for name, value in withheld_site().items()]
     for r in chunk:
@@ -1368,10 +1367,14 @@ def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, derived: bool
             identifiers.get(pk, ""),  # OTHERNUMB
             r[17],  # DUPLSITE
             r[18],  # DUPLINSTNAME
-            storage.get(pk) or r[16],  # STORAGE
+            r[16],  # STORAGE
             _text(r[15]),  # MLSSTAT
             r[19],  # REMARKS
         ]
+        for index, found in derived:
+            value = found.get(pk)
+            if value:
+                values[index] = value
         if withhold and r[20] and r[21] is not None:
             for index, value in withheld:
                 values[index] = value

@@ -22,6 +22,20 @@ class InventoryConfig(AppConfig):
         post_migrate.connect(_install_ledger_guard, sender=self)
         post_save.connect(signals.lot_saved, sender=SeedLot, dispatch_uid="pdci-lot")
         post_save.connect(signals.location_saved, sender=StorageLocation, dispatch_uid="pdci-place")
+        _register_on_lower_pages()
+
+
+def _register_on_lower_pages() -> None:
+    """What the inventory adds to the accessions app: STORAGE and the accession's lots."""
+    from genebank.accessions.registries import DerivedMcpdField, mcpd_fields
+    from genebank.core.registry import Panel, panels
+    from genebank.inventory.mcpd import any_lots, storage_fields
+    from genebank.inventory.panels import accession_lots
+
+    mcpd_fields.register(DerivedMcpdField("STORAGE", storage_fields, in_use=any_lots))
+    panels("accession").register(
+        Panel("accession-lots", "inventory/_accession_lots.html", accession_lots, order=10)
+    )
 
 
 def _install_ledger_guard(sender, using="default", **kwargs):

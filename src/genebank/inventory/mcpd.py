@@ -1,4 +1,8 @@
-"""MCPD fields the inventory owns: STORAGE (type of germplasm storage) derived from seed lots."""
+"""MCPD fields the inventory owns: STORAGE (type of germplasm storage) derived from seed lots.
+
+InventoryConfig.ready() registers `storage_fields` in accessions.registries.mcpd_fields, so that
+the accession page, the exports and the PDCI all take STORAGE from here.
+"""
 
 from __future__ import annotations
 
@@ -90,7 +94,6 @@ def storage_field(accession: Accession) -> str:
     return ";".join(str(code) for code in storage_codes_for(accession))
 
 
-def mcpd_storage(accession: Accession) -> str:
-    """The accession's STORAGE: derived from its lots when it has any holding seed, else the
-    codes it was imported or registered with."""
-    return storage_field(accession) or accession.storage_codes
+def any_lots() -> bool:
+    """Can STORAGE be derived at all? Without lots, exports skip the lot query per chunk."""
+    return SeedLot.objects.exists()

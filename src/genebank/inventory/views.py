@@ -34,7 +34,6 @@ from genebank.inventory.forms import (
     WithdrawForm,
 )
 from genebank.inventory.models import (
-    LotTransaction,
     ProcessingStep,
     SeedLot,
     Stocktake,
@@ -668,28 +667,3 @@ def scan(request):
         if found:
             return redirect(reverse("accessions:list") + "?" + urlencode({"q": code}))
     return render(request, "inventory/scan.html", {"code": code}, status=404 if code else 200)
-
-
-# --- for other apps' pages ---------------------------------------------------------------------
-
-
-def accession_lots(accession, user) -> dict | None:
-    """What the accession page shows of the inventory: lots, their quantities, recent ledger."""
-    if not permissions.can(user, permissions.VIEW, accession.institute_id):
-        return None
-    lots = list(
-        SeedLot.objects.filter(accession=accession).select_related("location").order_by("sequence")
-    )
-    recent = (
-        LotTransaction.objects.filter(lot__accession=accession)
-        .select_related("lot", "user")
-        .order_by("-created_at", "-pk")[:10]
-    )
-    return {
-        "accession": accession,
-        "lots": lots,
-        "recent": list(recent),
-        "can_receive": permissions.can(user, MANAGE_LOTS, accession.institute_id)
-        and accession.is_active,
-        "label_form": LabelForm(initial={"language": translation.get_language()}),
-    }
