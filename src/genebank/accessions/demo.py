@@ -31,6 +31,7 @@ from genebank.accessions.models import (
     CollectingSource,
     SampleStatus,
 )
+from genebank.accessions.signals import accessions_changed
 from genebank.core.annex1 import annex1_crop
 from genebank.core.models import Cooperator, Crop, Institute, Membership, Role, Taxon
 
@@ -1701,9 +1702,8 @@ def load_demo_collection(
         }
         ctx = {"institutes": institutes, "people": people, "missions": missions, "taxa": taxa}
         _write_accessions(plan.accessions, ctx, admin, progress)
-        from genebank.exchange.services import refresh_pdci  # the index follows the passport
-
-        refresh_pdci()
+        # Written in bulk: what higher apps derive from passports (the PDCI) is told at once.
+        accessions_changed.send(Accession, accessions=Accession.objects.all())
     return DemoSummary(
         institute=holding,
         accessions=len(plan.accessions),

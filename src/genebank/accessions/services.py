@@ -23,6 +23,7 @@ from genebank.accessions.models import (
     CollectingEvent,
     CollectingMission,
 )
+from genebank.accessions.signals import accessions_changed
 from genebank.core.models import Country, Crop, Institute, Taxon
 from genebank.core.services import audited_save, mark_change
 
@@ -471,9 +472,8 @@ def _write(accession: Accession, data: PassportData, user, reason: str, creating
     acq_attrs = {_ACQ_FIELD.get(n, n): getattr(data, n) for n in ACQUISITION_FIELDS}
     if _set_if_changed(acquisition, acq_attrs) or acquisition.pk is None:
         _audited_save(acquisition, user, reason)
-    from genebank.exchange.services import refresh_pdci  # the PDCI follows the passport
-
-    refresh_pdci(Accession.objects.filter(pk=accession.pk))
+    # Values derived from the passport follow it (the exchange's PDCI).
+    accessions_changed.send(Accession, accessions=Accession.objects.filter(pk=accession.pk))
     accession.refresh_from_db(fields=["pdci"])
 
 

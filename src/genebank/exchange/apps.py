@@ -10,7 +10,20 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data exchange")
 
     def ready(self):
+        from genebank.accessions.signals import accessions_changed
+        from genebank.inventory.signals import lots_changed
+
+        # The PDCI is computed from the whole MCPD row, STORAGE (inventory) included: it follows
+        # every change the lower apps announce, whichever door the change came through.
+        accessions_changed.connect(_refresh_pdci, dispatch_uid="pdci-passport")
+        lots_changed.connect(_refresh_pdci, dispatch_uid="pdci-lots")
         _register_on_lower_pages()
+
+
+def _refresh_pdci(sender, accessions, **kwargs) -> None:
+    from genebank.exchange.services import refresh_pdci  # imported on first use, not at start
+
+    refresh_pdci(accessions)
 
 
 def _register_on_lower_pages() -> None:

@@ -1384,10 +1384,10 @@ def _mcpd_chunk(chunk: list[tuple], withhold: bool, with_pk: bool, fields: list)
 def refresh_pdci(queryset=None) -> int:
     """Store the PDCI of the accessions (all by default), computed from their MCPD rows.
 
-    The services call it after every change of passport data, and the inventory when a lot or a
-    storage place is saved (genebank.inventory.signals); `genebank pdci` runs it for a whole
-    database after an upgrade. One UPDATE per distinct score and chunk: scores repeat, so that
-    is a few dozen statements per chunk.
+    The importer calls it after writing; the exchange's receivers of accessions_changed and
+    lots_changed (ExchangeConfig.ready) after every change of passport data or of seed lots made
+    elsewhere; `genebank pdci` runs it for a whole database after an upgrade. One UPDATE per
+    distinct score and chunk: scores repeat, so that is a few dozen statements per chunk.
     """
     if queryset is None:
         queryset = Accession.objects.all()

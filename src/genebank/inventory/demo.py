@@ -40,6 +40,7 @@ from genebank.inventory.models import (
     default_reserve_levels,
 )
 from genebank.inventory.services import lot_number
+from genebank.inventory.signals import lots_changed
 from genebank.inventory.standards import drying_within_standard
 from genebank.inventory.units import Unit, convert
 
@@ -760,10 +761,11 @@ def load_demo_inventory(
 
     readings = _readings(rng, units, now)
     EnvironmentReading.objects.bulk_create(readings, batch_size=1000)
-    # The lots were written in bulk, without the signal that keeps the PDCI's STORAGE current.
-    from genebank.exchange.services import refresh_pdci
-
-    refresh_pdci(Accession.objects.filter(seed_lots__isnull=False).distinct())
+    # The lots were written in bulk, without post_save: what is derived from them (STORAGE in
+    # the PDCI) is told at once.
+    lots_changed.send(
+        SeedLot, accessions=Accession.objects.filter(seed_lots__isnull=False).distinct()
+    )
     return InventorySummary(
         locations=len(places), lots=len(everything), transactions=len(entries),
         readings=len(readings),
