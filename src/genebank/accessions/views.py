@@ -18,7 +18,7 @@ from genebank.accessions.forms import (
     DeaccessionForm,
     ReinstateForm,
 )
-from genebank.accessions.history import accession_history, record_history
+from genebank.accessions.history import accession_history
 from genebank.accessions.models import (
     Accession,
     AccessionName,
@@ -42,6 +42,7 @@ from genebank.accessions.sensitive import (
 from genebank.core import permissions
 from genebank.core.forms import attach_errors
 from genebank.core.geo import country_outline
+from genebank.core.history import record_history
 from genebank.core.models import Institute
 
 PAGE_SIZE = 50

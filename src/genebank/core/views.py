@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from genebank.accessions.history import record_history
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions, services
 from genebank.core.forms import (
@@ -21,6 +20,7 @@ from genebank.core.forms import (
     RoleForm,
     attach_errors,
 )
+from genebank.core.history import record_history
 from genebank.core.models import Cooperator, Membership
 from genebank.core.reference import KINDS
 from genebank.inventory.alerts import alert_counts_for
