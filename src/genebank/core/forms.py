@@ -1,11 +1,20 @@
 """Forms for reference records and user accounts."""
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core.models import Cooperator, Country, Crop, Institute, Role, Taxon
+from genebank.core.registry import Registry
+
+# Rules for a taxon's name that a higher app keeps (accessions: MCPD's for GENUS, SPECIES and
+# SUBTAXA). Each check(genus, species, subtaxa) gives (form field, message) per error.
+taxon_name_checks: Registry[Callable[[str, str, str], Iterable[tuple[str, str]]]] = Registry(
+    "taxon name checks"
+)
 
 
 def style_fields(fields, size: str = "") -> None:
@@ -115,17 +124,11 @@ class TaxonForm(BootstrapMixin, forms.ModelForm, ReasonMixin):
         self.style()
 
     def clean(self):
-        from genebank.accessions.checks import check_taxon
-
         cleaned = super().clean()
-        for problem in check_taxon(
-            cleaned.get("genus") or "", cleaned.get("species") or "", cleaned.get("subtaxa") or ""
-        ):
-            if problem.severity == "error":
-                name = {"GENUS": "genus", "SPECIES": "species", "SUBTAXA": "subtaxa"}.get(
-                    problem.field
-                )
-                self.add_error(name, problem.message)
+        name = [cleaned.get(f) or "" for f in ("genus", "species", "subtaxa")]
+        for check in taxon_name_checks:
+            for field, message in check(*name):
+                self.add_error(field, message)
         return cleaned
 
 
