@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "genebank.accessions",
     "genebank.exchange",
     "genebank.inventory",
+    "genebank.home",  # the top app: composes the others
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("genebank.api_urls")),
+    path("", include("genebank.home.urls")),
     path("", include("genebank.core.urls")),
     path("accessions/", include("genebank.accessions.urls")),
     path("exchange/", include("genebank.exchange.urls")),

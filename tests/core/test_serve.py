@@ -6,7 +6,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import CommandError, call_command
 
 from genebank.accessions.demo import DEMO_PASSWORD
-from genebank.core.management.commands.serve import accounts_with_the_demo_password, is_loopback
+from genebank.core.management.commands.serve import is_loopback
+from genebank.home.demo import accounts_with_the_demo_password
 from tests.factories import UserFactory
 
 

@@ -10,9 +10,28 @@ class AccessionsConfig(AppConfig):
     verbose_name = _("Accessions")
 
     def ready(self):
+        from genebank.accessions import panels as accession_panels
         from genebank.core.forms import taxon_name_checks
+        from genebank.core.registry import Panel, panels
 
         taxon_name_checks.register(_taxon_name_errors)
+        home = panels("home")
+        home.register(
+            Panel(
+                "collection-counts",
+                "accessions/_home_counts.html",
+                accession_panels.collection_counts,
+                order=10,
+            )
+        )
+        home.register(
+            Panel(
+                "collection-by-crop",
+                "accessions/_home_collection.html",
+                accession_panels.collection_by_crop,
+                order=30,
+            )
+        )
 
 
 _TAXON_FORM_FIELDS = {"GENUS": "genus", "SPECIES": "species", "SUBTAXA": "subtaxa"}

@@ -6,11 +6,19 @@ Imported by the logging configuration before the apps are ready: no models here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
+from genebank.core.registry import Registry
+
 security_log = logging.getLogger("genebank.security")
+
+# What `genebank serve` asks before it serves on an address other machines reach. An app that
+# knows of a danger registers a check (the top app: demo accounts that keep the published
+# password); check(host) gives the reason to refuse, translated, or "" to let it serve.
+exposure_checks: Registry[Callable[[str], str]] = Registry("checks before serving to others")
 
 
 @receiver(user_login_failed)

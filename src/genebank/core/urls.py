@@ -4,7 +4,6 @@ from django.urls import path
 from genebank.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,17 +1,16 @@
-"""Home page, reference records, users and roles, and the error pages."""
+"""Reference records, users and roles, and the error pages."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions, services
 from genebank.core.forms import (
     CONTACT_FIELDS,
@@ -23,35 +22,6 @@ from genebank.core.forms import (
 from genebank.core.history import record_history
 from genebank.core.models import Cooperator, Membership
 from genebank.core.reference import KINDS
-from genebank.inventory.alerts import alert_counts_for
-
-
-def home(request):
-    accessions = visible_accessions(request.user)
-    totals = accessions.aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(status="active")),
-        deaccessioned=Count("pk", filter=Q(status="deaccessioned")),
-        quarantine=Count("pk", filter=Q(acquisition__quarantine_status="pending")),
-    )
-    by_crop = (
-        accessions.filter(status="active")
-        .values("taxon__crop__name", "taxon__crop__name_fr", "taxon__crop__name_ar")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:12]
-    )
-    lang = (request.LANGUAGE_CODE or "en")[:2]
-    rows = [
-        {"crop": row.get(f"taxon__crop__name_{lang}") or row["taxon__crop__name"], "n": row["n"]}
-        for row in by_crop
-    ]
-    recent = accessions.select_related("institute", "taxon").order_by("-created_at")[:8]
-    alerts = alert_counts_for(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"totals": totals, "by_crop": rows, "recent": recent, "alerts": alerts},
-    )
 
 
 def _kind(kind: str):

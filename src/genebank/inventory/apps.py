@@ -26,15 +26,19 @@ class InventoryConfig(AppConfig):
 
 
 def _register_on_lower_pages() -> None:
-    """What the inventory adds to the accessions app: STORAGE and the accession's lots."""
+    """What the inventory adds to other apps' pages: STORAGE in the MCPD row, the accession's
+    lots, the alerts on the home page."""
     from genebank.accessions.registries import DerivedMcpdField, mcpd_fields
     from genebank.core.registry import Panel, panels
     from genebank.inventory.mcpd import any_lots, storage_fields
-    from genebank.inventory.panels import accession_lots
+    from genebank.inventory.panels import accession_lots, home_alerts
 
     mcpd_fields.register(DerivedMcpdField("STORAGE", storage_fields, in_use=any_lots))
     panels("accession").register(
         Panel("accession-lots", "inventory/_accession_lots.html", accession_lots, order=10)
+    )
+    panels("home").register(
+        Panel("inventory-alerts", "inventory/_home_alerts.html", home_alerts, order=20)
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from genebank.core import permissions
+from genebank.inventory.alerts import alert_counts_for
 from genebank.inventory.forms import LabelForm
 from genebank.inventory.models import LotTransaction, SeedLot
 from genebank.inventory.permissions import MANAGE_LOTS
@@ -37,3 +38,9 @@ def accession_lots(request, accession) -> dict | None:
             "label_form": LabelForm(initial={"language": translation.get_language()}),
         }
     }
+
+
+def home_alerts(request, obj) -> dict | None:
+    """The home page's inventory alerts, counted over the institutes this user sees."""
+    alerts = alert_counts_for(request.user)
+    return {"alerts": alerts} if alerts is not None else None

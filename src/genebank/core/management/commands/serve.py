@@ -2,9 +2,10 @@
 
 import ipaddress
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+from genebank.core.security import exposure_checks
 
 
 def is_loopback(host: str) -> bool:
@@ -16,20 +17,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:  # a host name: it may resolve to anything
         return False
-
-
-def accounts_with_the_demo_password() -> list[str]:
-    """The active demo accounts whose password is still the published one.
-
-    Only the demo usernames are checked: checking a password costs a deliberately slow hash,
-    and only `genebank demo` sets this one.
-    """
-    # The demo users are defined with the demo collection (as for the demo command beside this).
-    from genebank.accessions.demo import DEMO_PASSWORD, DEMO_USERS
-
-    names = [username for username, _role in DEMO_USERS]
-    accounts = get_user_model().objects.filter(username__in=names, is_active=True)
-    return sorted(a.username for a in accounts if a.check_password(DEMO_PASSWORD))
 
 
 class Command(BaseCommand):
@@ -46,19 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, **options):
         if not is_loopback(host):
-            exposed = accounts_with_the_demo_password()
-            if exposed:
-                raise CommandError(
-                    _(
-                        "Refusing to serve on %(host)s: the demo accounts %(accounts)s still have "
-                        "the published password 'genebank-demo', which anyone could use. Change "
-                        "their passwords (genebank changepassword USERNAME) or switch them off, "
-                        "or serve only on 127.0.0.1. For a real genebank, start from an empty "
-                        "GENEBANK_DATA_DIR and create the first administrator with "
-                        "`genebank createsuperuser`."
-                    )
-                    % {"host": host, "accounts": ", ".join(exposed)}
-                )
+            # Registered by the apps that know the danger (the top app: demo passwords).
+            for check in exposure_checks:
+                refusal = check(host)
+                if refusal:
+                    raise CommandError(refusal)
 
         from waitress import serve
 

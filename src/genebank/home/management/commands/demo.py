@@ -1,4 +1,5 @@
-"""`genebank demo`: load the demo genebank, its collection and one user per role, on an empty database."""
+"""`genebank demo`: load the demo genebank, its collection and one user per role, on an empty
+database: each app's own demo data (accessions.demo, inventory.demo), composed in one transaction."""
 
 from __future__ import annotations
 
