@@ -44,6 +44,9 @@ def test_entries_come_in_their_order_then_as_registered():
 
     assert registry.register(plain) is plain  # usable as a decorator
     assert [p for p in registry if p is not plain] == [early, late, tie]
+    registry.register(Panel("early", "x.html", order=10))  # a ready() run again
+    registry.register(plain)
+    assert len(registry) == 4
     registry.unregister(late)
     assert len(registry) == 3
 

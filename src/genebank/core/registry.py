@@ -39,9 +39,11 @@ class Registry(Generic[T]):
         self._entries: list[T] = []
 
     def register(self, entry: T) -> T:
-        """Add an entry; returns it, so that a function can be registered as a decorator."""
-        self._entries.append(entry)
-        self._entries.sort(key=lambda e: getattr(e, "order", 0))  # stable: ties keep their order
+        """Add an entry, once (a ready() that runs again adds nothing); returns it, so that a
+        function can be registered as a decorator."""
+        if entry not in self._entries:
+            self._entries.append(entry)
+            self._entries.sort(key=lambda e: getattr(e, "order", 0))  # stable: ties keep order
         return entry
 
     def unregister(self, entry: T) -> None:
