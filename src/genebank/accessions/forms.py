@@ -19,6 +19,7 @@ from genebank.accessions.services import (
     PassportData,
     format_other_numbers,
     parse_other_numbers,
+    read_other_numbers,
     validate_passport,
 )
 from genebank.core.forms import style_fields
@@ -27,6 +28,12 @@ from genebank.core.models import Cooperator, Country, Crop, Institute
 
 def _choices(enum):
     return [("", "—")] + list(enum.choices)
+
+
+# Dates and DMS coordinates are typed as people write them (1984/06/15, 4531 --S) and read into
+# MCPD by the grammar the importer uses too: the fields take more than the canonical length.
+DATE_TEXT_LENGTH = 30
+DMS_TEXT_LENGTH = 20
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -144,7 +151,7 @@ class AccessionForm(forms.Form):
     )
     acquisition_date = forms.CharField(
         label=_("Acquisition date"),
-        max_length=12,
+        max_length=DATE_TEXT_LENGTH,
         required=False,
         help_text=_("YYYYMMDD; unknown month or day as -- (e.g. 1984----, 198406--)."),
     )
@@ -188,7 +195,7 @@ class AccessionForm(forms.Form):
     )
     collecting_date = forms.CharField(
         label=_("Collecting date"),
-        max_length=12,
+        max_length=DATE_TEXT_LENGTH,
         required=False,
         help_text=_("YYYYMMDD; unknown month or day as -- (e.g. 1984----, 198406--)."),
     )
@@ -211,12 +218,15 @@ class AccessionForm(forms.Form):
     )
     latitude_dms = forms.CharField(
         label=_("Latitude (DDMMSSH)"),
-        max_length=7,
+        max_length=DMS_TEXT_LENGTH,
         required=False,
         help_text=_("e.g. 103020S or 10----S"),
     )
     longitude_dms = forms.CharField(
-        label=_("Longitude (DDDMMSSH)"), max_length=8, required=False, help_text=_("e.g. 0762510W")
+        label=_("Longitude (DDDMMSSH)"),
+        max_length=DMS_TEXT_LENGTH,
+        required=False,
+        help_text=_("e.g. 0762510W"),
     )
     coordinate_uncertainty = forms.IntegerField(
         label=_("Coordinate uncertainty (m)"), min_value=0, required=False
@@ -325,6 +335,11 @@ class AccessionForm(forms.Form):
         cleaned = super().clean()
         # Run the service checks even when some fields failed, so every problem shows at once.
         errors, warnings = validate_passport(self.passport_data(), exclude=self.accession)
+        # The text's own problems (an item without INSTCODE:, a repeat), which its pairs no
+        # longer show: the importer reports them for the same text.
+        text_problems = read_other_numbers(self.cleaned_data.get("other_numbers") or "")[1]
+        errors = [p for p in text_problems if p.is_error] + errors
+        warnings = [p for p in text_problems if not p.is_error] + warnings
         for problem in errors:
             name = MCPD_TO_FIELD.get(problem.field, problem.field)
             name = name if name in self.fields else None

@@ -6,7 +6,6 @@ same text, so "is this row already in the database?" is a comparison of two dict
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,19 @@ from genebank.accessions.models import (
     StorageType,
 )
 from genebank.accessions.passport import MCPD_FIELDS, SENSITIVE_FIELDS
+from genebank.core import mcpd_values
+from genebank.core.mcpd_values import (
+    ERROR,
+    WARNING,
+    canonical_decimal,
+    clean_dms,
+    clean_wiews_code,
+    dedupe,
+    parse_decimal_coordinate,
+    parse_other_numbers,
+    parse_partial_date,
+    split_list,
+)
 from genebank.core.models import Taxon
 
 # The 41 fields of MCPD v2.1 in the standard's order (one list for the whole application).
@@ -98,13 +110,6 @@ CODE_LISTS = {
     "MLSSTAT": frozenset(str(v) for v in MlsStatus.values),
     "STORAGE": frozenset(str(v) for v in StorageType.values),
 }
-CANONICAL_DATE_RE = re.compile(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$")
-WIEWS_RE = re.compile(r"^[A-Z]{3}[0-9]{3,4}$")
-LATITUDE_RE = re.compile(r"^([0-9]{2})([0-9]{2}|--)([0-9]{2}|--)([NS])$")
-LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
-DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
-ERROR = "error"
-WARNING = "warning"
 CACHE_SIZE = 50_000
 # Fields whose values are nearly all different: caching them would only cost memory.
 UNCACHED = frozenset({"DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE", "OTHERNUMB"})
@@ -115,13 +120,9 @@ ENTITY_TYPE_COLUMN = "ENTITY TYPE"
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with one value: where (row, field), what, and how bad."""
+class Problem(mcpd_values.Problem):
+    """One thing wrong with one value of a file: the value's problem, and where (row, ACCENUMB)."""
 
-    field: str
-    value: str
-    message: str
-    severity: str = ERROR
     row: int | None = None
     accenumb: str = ""
 
@@ -158,68 +159,28 @@ class Row:
 # --- field parsers: each returns (canonical text, problems); never raises on bad input ---------
 
 
-def canonical_decimal(value: Decimal) -> str:
-    """Decimal degrees as written on export: no exponent, no trailing zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 # Decimal degrees as canonical_decimal writes them: no sign on zero, no leading or trailing zeros.
 CANONICAL_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 
 
-def read_canonical_decimal(text: str, low: float, high: float, places: int = 6) -> bool:
-    """Whether parse_decimal keeps this text as it is, without problems: canonical, with at most
-    `places` decimals, within range. Most texts of a file are; they need no more work."""
+def read_canonical_decimal(text: str, low: float, high: float) -> bool:
+    """Whether parse_coordinate keeps this text as it is, without problems: canonical, with at
+    most `places` decimals, within range. Most texts of a file are; they need no more work."""
     return (
         CANONICAL_DECIMAL_RE.fullmatch(text) is not None
         and text != "-0"
-        and len(text.partition(".")[2]) <= places
+        and len(text.partition(".")[2]) <= 6
         and low <= Decimal(text) <= high
     )
 
 
-def parse_decimal(text: str, name: str, low: float, high: float, places: int = 6):
-    if read_canonical_decimal(text, low, high, places):
+def parse_coordinate(text: str, axis: str):
+    """DECLATITUDE or DECLONGITUDE by the one rule (core.mcpd_values), written canonically."""
+    low, high = (-90, 90) if axis == "lat" else (-180, 180)
+    if read_canonical_decimal(text, low, high):
         return text, []
-    return _parse_decimal(text, name, low, high, places)
-
-
-def _parse_decimal(text: str, name: str, low: float, high: float, places: int):
-    problems: list[Problem] = []
-    if not DECIMAL_RE.match(text):
-        return "", [Problem(name, text, _("Not a decimal number."))]
-    if "," in text:
-        problems.append(Problem(name, text, _("Decimal comma read as a decimal point."), WARNING))
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return "", [Problem(name, text, _("Not a decimal number."))]
-    if not low <= value <= high:
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Out of range: must be between %(low)s and %(high)s.")
-                % {"low": low, "high": high},
-            )
-        ]
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        problems.append(
-            Problem(
-                name,
-                text,
-                _("Rounded to %(places)s decimal places (%(value)s).")
-                % {"places": places, "value": canonical_decimal(value)},
-                WARNING,
-            )
-        )
-    return canonical_decimal(value), problems
+    value, problems = parse_decimal_coordinate(text, axis)
+    return ("" if value is None else canonical_decimal(value)), problems
 
 
 def parse_integer(text: str, name: str, low: int | None = None, high: int | None = None):
@@ -255,53 +216,6 @@ def parse_integer(text: str, name: str, low: int | None = None, high: int | None
     return str(value), problems
 
 
-def parse_partial_date(text: str, name: str, today: dt.date | None = None):
-    """MCPD YYYYMMDD with unknown month/day as -- or 00; canonical with --."""
-    problems: list[Problem] = []
-    raw = text
-    match = CANONICAL_DATE_RE.match(text)
-    iso = None if match else re.match(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", text)
-    if match:
-        pass
-    elif iso:
-        text = "".join(iso.groups())
-        problems.append(
-            Problem(name, raw, _("Read as the MCPD date %(value)s.") % {"value": text}, WARNING)
-        )
-    elif re.match(r"^[0-9]{4}$", text):
-        text += "----"
-        problems.append(
-            Problem(name, raw, _("A year alone, read as %(value)s.") % {"value": text}, WARNING)
-        )
-    elif re.match(r"^[0-9]{6}$", text):
-        text += "--"
-        problems.append(
-            Problem(name, raw, _("A year and month, read as %(value)s.") % {"value": text}, WARNING)
-        )
-    match = match or CANONICAL_DATE_RE.match(text)
-    if not match:
-        return "", [
-            Problem(name, raw, _("Not an MCPD date (YYYYMMDD, unknown parts as -- or 00)."))
-        ]
-    year, month, day = match.groups()
-    month = "--" if month == "00" else month
-    day = "--" if day == "00" else day
-    if month == "--" and day != "--":
-        return "", [Problem(name, raw, _("A day is given but the month is unknown."))]
-    if int(year) < 1700:
-        return "", [Problem(name, raw, _("The year is before 1700."))]
-    if month != "--":
-        if not 1 <= int(month) <= 12:
-            return "", [Problem(name, raw, _("The month must be 01 to 12."))]
-        if day != "--" and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
-            return "", [Problem(name, raw, _("This day does not exist in that month."))]
-    today = today or dt.date.today()
-    earliest = (int(year), int(month) if month != "--" else 1, int(day) if day != "--" else 1)
-    if earliest > (today.year, today.month, today.day):
-        return "", [Problem(name, raw, _("The date is in the future."))]
-    return f"{year}{month}{day}", problems
-
-
 def date_bounds(value: str) -> tuple[str, str]:
     """The earliest and latest YYYYMMDD a partial date can stand for, for comparisons."""
     year, month, day = value[:4], value[4:6], value[6:8]
@@ -310,125 +224,6 @@ def date_bounds(value: str) -> tuple[str, str]:
     if day == "--":
         return f"{year}{month}01", f"{year}{month}31"
     return value, value
-
-
-# DMS text as parse_dms writes it, minutes and seconds below 60 (degrees are checked apart).
-CANONICAL_DMS_RE = {
-    "LATITUDE": re.compile(r"([0-9]{2})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[NS]"),
-    "LONGITUDE": re.compile(r"([0-9]{3})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[EW]"),
-}
-
-
-def read_canonical_dms(text: str, name: str) -> bool:
-    """Whether parse_dms keeps this text as it is, without problems: canonical, and below 90
-    (latitude) or 180 (longitude) degrees."""
-    match = CANONICAL_DMS_RE[name].fullmatch(text)
-    return match is not None and int(match.group(1)) < (90 if name == "LATITUDE" else 180)
-
-
-def parse_dms(text: str, name: str):
-    """DDMMSSH / DDDMMSSH with unknown minutes or seconds as --; 60 seconds or minutes carried."""
-    if name in CANONICAL_DMS_RE and read_canonical_dms(text, name):
-        return text, []
-    return _parse_dms(text, name)
-
-
-def _parse_dms(text: str, name: str):
-    problems: list[Problem] = []
-    raw = text
-    compact = text.replace(" ", "").upper()
-    if compact != text:
-        problems.append(
-            Problem(name, raw, _("Blanks removed and hemisphere in capitals."), WARNING)
-        )
-    pattern = LATITUDE_RE if name == "LATITUDE" else LONGITUDE_RE
-    match = pattern.match(compact)
-    if not match:
-        width = 7 if name == "LATITUDE" else 8
-        return "", [
-            Problem(
-                name,
-                raw,
-                _("Not a %(width)s-character DMS coordinate such as %(example)s.")
-                % {"width": width, "example": "103020S" if width == 7 else "0762510W"},
-            )
-        ]
-    degrees_text, minutes, seconds, hemisphere = match.groups()
-    degrees = int(degrees_text)
-    limit = 90 if name == "LATITUDE" else 180
-    if seconds != "--" and minutes == "--":
-        return "", [Problem(name, raw, _("Seconds are given but the minutes are unknown."))]
-    if seconds != "--" and int(seconds) > 60 or minutes != "--" and int(minutes) > 60:
-        return "", [Problem(name, raw, _("Minutes and seconds must be below 60."))]
-    carried = False
-    if seconds == "60":
-        seconds = "00"
-        minutes = f"{int(minutes) + 1:02d}"
-        carried = True
-    if minutes == "60":
-        minutes = "00"
-        degrees += 1
-        carried = True
-    if degrees > limit or (
-        degrees == limit and (minutes not in ("--", "00") or seconds not in ("--", "00"))
-    ):
-        return "", [
-            Problem(name, raw, _("Out of range: degrees beyond %(limit)s.") % {"limit": limit})
-        ]
-    canonical = f"{degrees:0{len(degrees_text)}d}{minutes}{seconds}{hemisphere}"
-    if carried:
-        problems.append(
-            Problem(
-                name,
-                raw,
-                _("60 seconds or minutes carried over: %(value)s.") % {"value": canonical},
-                WARNING,
-            )
-        )
-    return canonical, problems
-
-
-def parse_wiews(text: str, name: str):
-    problems: list[Problem] = []
-    code = text.upper().replace(" ", "")
-    if code != text:
-        problems.append(
-            Problem(name, text, _("Read as the WIEWS code %(value)s.") % {"value": code}, WARNING)
-        )
-    if not WIEWS_RE.match(code):
-        return "", [
-            Problem(
-                name,
-                text,
-                _(
-                    "Not a FAO WIEWS institute code (three capital letters and 3-4 digits, e.g. JOR015)."
-                ),
-            )
-        ]
-    return code, problems
-
-
-def split_list(text: str, name: str) -> tuple[list[str], list[Problem]]:
-    """A ';' list: blanks around items and empty items removed (with a warning)."""
-    items = text.split(";")
-    cleaned = [item.strip() for item in items]
-    kept = [item for item in cleaned if item]
-    problems = []
-    if kept != items:
-        problems.append(
-            Problem(name, text, _("Blanks or empty items removed from the ';' list."), WARNING)
-        )
-    return kept, problems
-
-
-def dedupe(items: list[str], name: str, text: str) -> tuple[list[str], list[Problem]]:
-    seen: list[str] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    if len(seen) != len(items):
-        return seen, [Problem(name, text, _("Repeated values removed from the list."), WARNING)]
-    return seen, []
 
 
 def parse_code(text: str, name: str):
@@ -451,40 +246,6 @@ def parse_code(text: str, name: str):
             )
         ]
     return code, problems
-
-
-def parse_othernumb(text: str):
-    name = "OTHERNUMB"
-    items, problems = split_list(text, name)
-    pairs = []
-    for item in items:
-        code, sep, identifier = item.partition(":")
-        if sep and (code == "" or WIEWS_RE.match(code.strip().upper())):
-            code = code.strip().upper()
-            identifier = identifier.strip()
-        else:
-            code, identifier = "", item
-            problems.append(
-                Problem(
-                    name,
-                    item,
-                    _("No INSTCODE: before the identifier; read as :%(value)s.") % {"value": item},
-                    WARNING,
-                )
-            )
-        if not identifier:
-            problems.append(Problem(name, item, _("An institute code without an identifier.")))
-            continue
-        if len(identifier) > OTHERNUMB_ITEM_LENGTH:
-            problems.append(
-                Problem(
-                    name, item, _("Longer than %(n)s characters.") % {"n": OTHERNUMB_ITEM_LENGTH}
-                )
-            )
-            continue
-        pairs.append(f"{code}:{identifier}")
-    pairs, more = dedupe(pairs, name, text)
-    return ";".join(pairs), problems + more
 
 
 def check_remarks(text: str) -> list[Problem]:
@@ -730,16 +491,18 @@ class RowReader:
     # One method per field that needs more than trimming.
 
     def field_INSTCODE(self, text):
-        return parse_wiews(text, "INSTCODE")
+        code, problems = clean_wiews_code(text, "INSTCODE")
+        return code or "", problems
 
     def field_DONORCODE(self, text):
-        return parse_wiews(text, "DONORCODE")
+        code, problems = clean_wiews_code(text, "DONORCODE")
+        return code or "", problems
 
     def _code_list(self, text, name):
         items, problems = split_list(text, name)
         codes = []
         for item in items:
-            code, found = parse_wiews(item, name)
+            code, found = clean_wiews_code(item, name)
             problems.extend(found)
             if code:
                 codes.append(code)
@@ -775,25 +538,29 @@ class RowReader:
         return ";".join(items), problems + more
 
     def field_ACQDATE(self, text):
-        return parse_partial_date(text, "ACQDATE", self.today)
+        value, problems = parse_partial_date(text, "ACQDATE", self.today)
+        return value or "", problems
 
     def field_COLLDATE(self, text):
-        return parse_partial_date(text, "COLLDATE", self.today)
+        value, problems = parse_partial_date(text, "COLLDATE", self.today)
+        return value or "", problems
 
     def field_ORIGCTY(self, text):
         return parse_country(text, self.countries)
 
     def field_DECLATITUDE(self, text):
-        return parse_decimal(text, "DECLATITUDE", -90, 90)
+        return parse_coordinate(text, "lat")
 
     def field_DECLONGITUDE(self, text):
-        return parse_decimal(text, "DECLONGITUDE", -180, 180)
+        return parse_coordinate(text, "lon")
 
     def field_LATITUDE(self, text):
-        return parse_dms(text, "LATITUDE")
+        value, problems = clean_dms(text, "lat")
+        return value or "", problems
 
     def field_LONGITUDE(self, text):
-        return parse_dms(text, "LONGITUDE")
+        value, problems = clean_dms(text, "lon")
+        return value or "", problems
 
     def field_COORDUNCERT(self, text):
         return parse_integer(text, "COORDUNCERT", 0, 2_000_000_000)
@@ -822,7 +589,8 @@ class RowReader:
         return ";".join(codes), problems + more
 
     def field_OTHERNUMB(self, text):
-        return parse_othernumb(text)
+        pairs, problems = parse_other_numbers(text, "OTHERNUMB", OTHERNUMB_ITEM_LENGTH)
+        return mcpd_values.format_other_numbers(pairs), problems
 
     def field_REMARKS(self, text):
         return text, check_remarks(text)
