@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genebank.accessions import checks
-from genebank.core import mcpd_values
 from genebank.accessions.checks import (
     Problem,
     check_code,
@@ -29,6 +28,7 @@ from genebank.accessions.checks import (
     partial_date_display,
     partial_date_sort_key,
 )
+from genebank.core import mcpd_values
 from tests.strategies import dms_texts
 
 
@@ -135,7 +135,9 @@ def test_today_is_taken_at_call_time(monkeypatch):
             return cls(2000, 1, 1)
 
     monkeypatch.setattr(
-        mcpd_values, "datetime", types.SimpleNamespace(date=InTheYear2000, datetime=datetime.datetime)
+        mcpd_values,
+        "datetime",
+        types.SimpleNamespace(date=InTheYear2000, datetime=datetime.datetime),
     )
     assert parse_partial_date("2000----")[0] == "2000----"
     assert parse_partial_date("200002--")[0] is None

@@ -49,6 +49,29 @@ def has_errors(problems) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Text (every field)
+
+_SPACES = re.compile(r" {2,}")
+
+
+def clean_text(text: str, field: str) -> tuple[str, list[Problem]]:
+    """A field's text trimmed, runs of spaces made one, NUL characters removed (with warnings)."""
+    problems: list[Problem] = []
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL characters, and no one means them.
+        problems.append(_warning(field, text, _("NUL characters removed.")))
+        text = text.replace("\x00", "")
+    cleaned = text.strip()
+    if "  " in cleaned:
+        cleaned = _SPACES.sub(" ", cleaned)
+    if cleaned != text:
+        if cleaned:
+            problems.append(_warning(field, text, _("Stray blanks removed.")))
+        text = cleaned
+    return text, problems
+
+
+# ---------------------------------------------------------------------------------------------
 # Partial dates (ACQDATE, COLLDATE)
 
 EARLIEST_YEAR = 1700
@@ -789,10 +812,11 @@ def parse_other_numbers(
     text, field: str = "OTHERNUMB", identifier_length: int | None = None
 ) -> tuple[list[tuple[str, str]], list[Problem]]:
     """MCPD OTHERNUMB 'NLD037:CGN00254;:ABC123' as [('NLD037', 'CGN00254'), ('', 'ABC123')]."""
-    text = _as_text(text)
-    if not text.strip():
-        return [], []
-    items, problems = split_list(text, field)
+    text, problems = clean_text(_as_text(text), field)
+    if not text:
+        return [], problems
+    items, more = split_list(text, field)
+    problems += more
     pairs = []
     for item in items:
         pair, found = parse_other_number(item, field, identifier_length)

@@ -33,6 +33,7 @@ from genebank.core.mcpd_values import (
     WARNING,
     canonical_decimal,
     clean_dms,
+    clean_text,
     clean_wiews_code,
     dedupe,
     parse_decimal_coordinate,
@@ -389,18 +390,7 @@ class RowReader:
             # Not cleaned or parsed: a value this long is no MCPD value, and work on it is waste.
             limit = MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
             return "", [Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})]
-        problems: list[Problem] = []
-        if "\x00" in text:
-            # PostgreSQL cannot store NUL characters, and no one means them.
-            problems.append(Problem(name, text, _("NUL characters removed."), WARNING))
-            text = text.replace("\x00", "")
-        cleaned = text.strip()
-        if "  " in cleaned:
-            cleaned = re.sub(r" {2,}", " ", cleaned)
-        if cleaned != text:
-            if cleaned:
-                problems.append(Problem(name, text, _("Stray blanks removed."), WARNING))
-            text = cleaned
+        text, problems = clean_text(text, name)
         if not text:
             return "", problems
         parser = self.parsers.get(name)
@@ -460,16 +450,12 @@ class RowReader:
                 values["ORIGCTY"] or None,
             )
             if found:
-                problems.extend(
-                    Problem(p.field, str(p.value), p.message, p.severity) for p in found
-                )
+                problems.extend(found)
         if values["GENUS"]:
             key = (values["GENUS"], values["SPECIES"], values["SUBTAXA"])
             found = self.taxon_cache.get(key)
             if found is None:
-                found = [
-                    Problem(p.field, str(p.value), p.message, p.severity) for p in check_taxon(*key)
-                ]
+                found = check_taxon(*key)
                 if len(self.taxon_cache) > CACHE_SIZE:
                     self.taxon_cache.clear()
                 self.taxon_cache[key] = found
@@ -530,9 +516,7 @@ class RowReader:
         items, problems = split_list(text, "ACCENAME")
         items, more = dedupe(items, "ACCENAME", text)
         # The registration form's rule: how many names, how long each (accessions.checks).
-        refused = [
-            Problem(p.field, p.value, p.message, p.severity) for p in check_names(items, "ACCENAME")
-        ]
+        refused = check_names(items, "ACCENAME")
         if refused:
             return "", refused
         return ";".join(items), problems + more
