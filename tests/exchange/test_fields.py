@@ -157,10 +157,11 @@ def test_decimal_elevation_is_rounded_with_a_warning():
 def test_codes_round_trip(name, data):
     from genebank.exchange.mcpd import CODE_LISTS
 
-    code = data.draw(st.sampled_from(sorted(CODE_LISTS[name])))
+    code = str(data.draw(st.sampled_from(sorted(CODE_LISTS[name]))))
     assert parse_code(code, name) == (code, [])
-    value, problems = parse_code(code + ".0", name)
-    assert value == code and severities(problems) == {WARNING}
+    # A spreadsheet's 300.0 is the number 300, read without a warning as the form reads it (the
+    # importer warned where the form did not).
+    assert parse_code(code + ".0", name) == (code, [])
 
 
 def test_codes_outside_the_lists_are_errors():

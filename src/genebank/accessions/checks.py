@@ -41,6 +41,7 @@ from genebank.core.mcpd_values import (  # noqa: F401 (the value grammar, re-exp
     decimal_to_dms,
     dms_precision,
     has_errors,
+    parse_code,
     parse_decimal_coordinate,
     parse_dms,
     parse_partial_date,
@@ -444,32 +445,12 @@ def _code_choices():
 
 
 def check_code(field: str, value) -> tuple[int | None, list[Problem]]:
-    """A coded MCPD value as an int: '300', '300.0' (from a spreadsheet) and ' 300 ' all read 300."""
+    """A coded MCPD value as an int, read by the grammar (core.mcpd_values.parse_code) against
+    the field's code list: '300', '300.0' (from a spreadsheet) and ' 300 ' all read 300."""
     choices = _code_choices().get(field)
     if choices is None:
         raise ValueError(f"no code list for {field!r}")
-    if value is None or isinstance(value, bool):
-        return None, []
-    given = str(value)
-    text = given.strip()
-    if not text:
-        return None, []
-    match = re.fullmatch(r"([0-9]+)(?:\.0*)?", text)
-    code = int(match.group(1)) if match else None
-    if code is None or code not in choices.values:
-        return None, [
-            _error(
-                field,
-                given,
-                _("%(value)s is not a %(field)s code; expected one of %(codes)s.")
-                % {
-                    "value": text,
-                    "field": field,
-                    "codes": ", ".join(str(c) for c in choices.values),
-                },
-            )
-        ]
-    return code, []
+    return parse_code(value, field, choices.values)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -632,6 +632,33 @@ def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Prob
 # Institute and country codes (INSTCODE, DONORCODE, COLLCODE, BREDCODE, DUPLSITE, ORIGCTY)
 
 
+_CODE = re.compile(r"([0-9]+)(?:\.0*)?")
+
+
+def parse_code(value, field: str, codes) -> tuple[int | None, list[Problem]]:
+    """A coded MCPD value (SAMPSTAT, COLLSRC, MLSSTAT, an item of STORAGE) as an int, if it is
+    one of `codes`. '300', ' 300 ', '0300' and '300.0' all read 300: a spreadsheet writes the
+    number 300 as 300.0, as it writes dates (see _from_excel_number)."""
+    if value is None or isinstance(value, bool):
+        return None, []
+    given = str(value)
+    text = given.strip()
+    if not text:
+        return None, []
+    match = _CODE.fullmatch(text)
+    code = int(match.group(1)) if match else None
+    if code is None or code not in codes:
+        return None, [
+            _error(
+                field,
+                given,
+                _("%(value)s is not a %(field)s code; expected one of %(codes)s.")
+                % {"value": text, "field": field, "codes": ", ".join(str(c) for c in codes)},
+            )
+        ]
+    return code, []
+
+
 _WIEWS = re.compile(r"[A-Z]{3}[0-9]{3,4}")
 
 

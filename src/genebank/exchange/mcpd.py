@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from genebank.core.mcpd_values import (
     ERROR,
     WARNING,
     canonical_decimal,
+    clean_country_code,
     clean_dms,
     clean_text,
     clean_wiews_code,
@@ -106,10 +106,10 @@ NUMERIC_FIELDS = frozenset({"DECLATITUDE", "DECLONGITUDE", "COORDUNCERT", "ELEVA
 # A value kept in a problem report is cut to this many characters.
 SHOWN_VALUE_LENGTH = 200
 CODE_LISTS = {
-    "SAMPSTAT": frozenset(str(v) for v in SampleStatus.values),
-    "COLLSRC": frozenset(str(v) for v in CollectingSource.values),
-    "MLSSTAT": frozenset(str(v) for v in MlsStatus.values),
-    "STORAGE": frozenset(str(v) for v in StorageType.values),
+    "SAMPSTAT": tuple(SampleStatus.values),
+    "COLLSRC": tuple(CollectingSource.values),
+    "MLSSTAT": tuple(MlsStatus.values),
+    "STORAGE": tuple(StorageType.values),
 }
 CACHE_SIZE = 50_000
 # Fields whose values are nearly all different: caching them would only cost memory.
@@ -228,25 +228,9 @@ def date_bounds(value: str) -> tuple[str, str]:
 
 
 def parse_code(text: str, name: str):
-    problems: list[Problem] = []
-    code = text
-    if re.match(r"^[0-9]+\.0+$", code):
-        code = code.split(".")[0]
-        problems.append(
-            Problem(name, text, _("Read as the code %(value)s.") % {"value": code}, WARNING)
-        )
-    if code.isdigit() and code != "0":
-        code = code.lstrip("0") or "0"
-    if code not in CODE_LISTS[name]:
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Not a code of the MCPD %(field)s list (%(codes)s).")
-                % {"field": name, "codes": ", ".join(sorted(CODE_LISTS[name], key=int))},
-            )
-        ]
-    return code, problems
+    """A coded field by the grammar (core.mcpd_values.parse_code), written as MCPD writes it."""
+    code, problems = mcpd_values.parse_code(text, name, CODE_LISTS[name])
+    return ("" if code is None else str(code)), problems
 
 
 def check_remarks(text: str) -> list[Problem]:
@@ -268,38 +252,19 @@ def check_remarks(text: str) -> list[Problem]:
     return problems
 
 
-@cache
-def country_names() -> dict[str, str]:
-    """Country names, official names and alpha-2 codes (lower case) to alpha-3."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name", "alpha_2"):
-            value = getattr(country, attr, None)
-            if value:
-                names[value.lower()] = country.alpha_3
-    return names
-
-
 def parse_country(text: str, known: frozenset[str]):
-    name = "ORIGCTY"
-    code = text.upper()
-    if code in known:
-        if code != text:
-            return code, [Problem(name, text, _("Read as %(value)s.") % {"value": code}, WARNING)]
-        return code, []
-    found = country_names().get(text.lower())
-    if found and found in known:
-        return found, [
+    """ORIGCTY by the grammar (core.mcpd_values.clean_country_code), among the stored countries."""
+    code, problems = clean_country_code(text, "ORIGCTY")
+    if code is not None and code not in known:
+        return "", [
             Problem(
-                name,
+                "ORIGCTY",
                 text,
-                _("Country name read as the ISO code %(value)s.") % {"value": found},
-                WARNING,
+                _("%(value)s is not an ISO 3166-1 alpha-3 country code (e.g. JOR, SYR).")
+                % {"value": text},
             )
         ]
-    return "", [Problem(name, text, _("Not an ISO 3166-1 alpha-3 country code."))]
+    return code or "", problems
 
 
 # --- the row -----------------------------------------------------------------------------------
