@@ -1,8 +1,8 @@
-"""Entry checks for passport data: parse and validate MCPD values, returning problems as values.
+"""Passport checks beyond one value (a point, a taxon, names, near-duplicates), as Problems.
 
-Forms, the accession services and the MCPD importer all call these functions, so that a value is
-judged the same way whichever door it comes through. None of them raises on bad input: each returns
-the normalised value (or None) and a list of Problems, errors and warnings alike.
+One value's grammar (dates, DMS, codes, OTHERNUMB) is core.mcpd_values, re-exported here for the
+callers that import it from checks. The form, the services and the importer call both modules, so
+a value is judged the same way whichever door it comes through; none of them raises on bad input.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The grammar of MCPD values: each field's text read into its canonical value, with Problems."""
+"""The grammar of MCPD values: each field's text read into its canonical value, with Problems.
+
+One rule per field for every door (the registration form and the accession services, the MCPD
+importer): a text read leniently where its meaning is plain, with a warning saying what was read,
+and refused with an error where it is not. Pure functions of the text: no models, no database.
+"""
 
 from __future__ import annotations
 
