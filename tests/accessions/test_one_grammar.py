@@ -1,11 +1,14 @@
 """One verdict per MCPD value: the registration form and the importer read every text alike."""
 
+from decimal import Decimal
+
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from genebank.accessions import services
-from genebank.accessions.forms import AccessionForm
+from genebank.accessions.forms import VALUE_TEXT_LENGTH, AccessionForm
+from genebank.core.mcpd_values import canonical_decimal
 from genebank.core.models import Institute
 from genebank.exchange.mcpd import ERROR, RowReader
 from tests.strategies import dms_texts
@@ -21,6 +24,10 @@ FIELDS = {
     "LATITUDE": ("latitude_dms", ("LONGITUDE", "longitude_dms", "0762510W")),
     "LONGITUDE": ("longitude_dms", ("LATITUDE", "latitude_dms", "103020S")),
     "OTHERNUMB": ("other_numbers", None),
+    "DECLATITUDE": ("latitude", ("DECLONGITUDE", "longitude", "36")),
+    "DECLONGITUDE": ("longitude", ("DECLATITUDE", "latitude", "31")),
+    "ELEVATION": ("elevation", None),
+    "COORDUNCERT": ("coordinate_uncertainty", None),
 }
 
 HYPOTHESIS = settings(
@@ -52,6 +59,10 @@ def form_verdict(institute, field, text):
     value = getattr(passport, name)
     if field == "OTHERNUMB":
         value = services.format_other_numbers(value)
+    elif isinstance(value, Decimal):
+        value = canonical_decimal(value)
+    elif isinstance(value, int):
+        value = str(value)
     return value or "", any(p.field == field for p in form.warnings)
 
 
@@ -69,9 +80,11 @@ def import_verdict(institute, field, text):
 
 
 def assert_one_verdict(institute, field, text):
-    # A web form's text comes trimmed (Django strips it, as browsers users expect), and Django
-    # refuses NUL characters in any text field: those are the form's, not the value's, rules.
+    # A web form's text comes trimmed (Django strips it, as browsers users expect), Django
+    # refuses NUL characters in any text field, and a form field takes VALUE_TEXT_LENGTH
+    # characters (a file's, 10,000): those are the doors' rules, not the value's.
     text = text.replace("\x00", "").strip()
+    assume(len(text) <= VALUE_TEXT_LENGTH)
     assert form_verdict(institute, field, text) == import_verdict(institute, field, text), text
 
 
@@ -132,6 +145,25 @@ other_numbers = st.lists(_ITEMS, max_size=4).flatmap(
 @HYPOTHESIS
 @given(st.just("OTHERNUMB"), other_numbers)
 def test_other_numbers_have_one_verdict(genebank, field, text):
+    assert_one_verdict(genebank, field, text)
+
+
+numbers = (
+    st.decimals(min_value=-200, max_value=200, allow_nan=False).map(str)
+    | st.floats(min_value=-10_000, max_value=10_000).map(str)
+    | st.text(alphabet="0123456789.,-+eE NSEW°", max_size=12)
+)
+
+
+@example("DECLATITUDE", "31,95")
+@example("DECLATITUDE", "31.1234567")
+@example("DECLONGITUDE", "12.5W")
+@example("ELEVATION", "37.98")
+@example("ELEVATION", "9000.4")
+@example("COORDUNCERT", "-1")
+@HYPOTHESIS
+@given(st.sampled_from(["DECLATITUDE", "DECLONGITUDE", "ELEVATION", "COORDUNCERT"]), numbers)
+def test_numbers_have_one_verdict(genebank, field, text):
     assert_one_verdict(genebank, field, text)
 
 

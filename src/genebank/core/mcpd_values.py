@@ -12,7 +12,7 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pycountry
 from django.utils.formats import date_format
@@ -631,6 +631,56 @@ def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Prob
             )
         )
     return rounded, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole numbers (ELEVATION, COORDUNCERT)
+
+# Elevations outside these (metres) are not on Earth's land surface.
+ELEVATION_RANGE = (-500, 9000)
+# An uncertainty beyond the largest column value is no uncertainty.
+COORDUNCERT_RANGE = (0, 2_000_000_000)
+
+
+def parse_whole_number(value, field: str, low: int, high: int) -> tuple[int | None, list[Problem]]:
+    """Whole metres between low and high: a decimal ('37.98', '37,98') rounded with a warning."""
+    if value is None or isinstance(value, bool):
+        return None, []
+    given = str(value)
+    text = given.strip()
+    if not text:
+        return None, []
+    candidate = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        number = Decimal(candidate)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        return None, [_error(field, given, _("Not a whole number."))]
+    if not low - 1 < number < high + 1:
+        # Compared before rounding: 1E999999 is not turned into a number of a million digits.
+        return None, [_out_of_range(field, given, low, high)]
+    problems: list[Problem] = []
+    rounded = int(number.to_integral_value(rounding=ROUND_HALF_UP))
+    if rounded != number:
+        problems.append(
+            _warning(
+                field,
+                given,
+                _("Rounded to the whole number %(value)s.") % {"value": rounded},
+            )
+        )
+    if not low <= rounded <= high:
+        return None, [_out_of_range(field, given, low, high)]
+    return rounded, problems
+
+
+def _out_of_range(field: str, given: str, low, high) -> Problem:
+    return _error(
+        field,
+        given,
+        _("Out of range: must be between %(low)s and %(high)s.") % {"low": low, "high": high},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,8 @@ from genebank.accessions.models import (
 from genebank.accessions.passport import MCPD_FIELDS, SENSITIVE_FIELDS
 from genebank.core import mcpd_values
 from genebank.core.mcpd_values import (
+    COORDUNCERT_RANGE,
+    ELEVATION_RANGE,
     ERROR,
     WARNING,
     canonical_decimal,
@@ -39,6 +41,7 @@ from genebank.core.mcpd_values import (
     parse_decimal_coordinate,
     parse_other_numbers,
     parse_partial_date,
+    parse_whole_number,
     split_list,
 )
 from genebank.core.models import Taxon
@@ -114,8 +117,6 @@ CODE_LISTS = {
 CACHE_SIZE = 50_000
 # Fields whose values are nearly all different: caching them would only cost memory.
 UNCACHED = frozenset({"DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE", "OTHERNUMB"})
-# Elevations outside these (metres) are not on Earth's land surface.
-ELEVATION_RANGE = (-500, 9000)
 # Germinate workbooks mark plant/plot rows that belong to an accession in this column.
 ENTITY_TYPE_COLUMN = "ENTITY TYPE"
 
@@ -184,37 +185,10 @@ def parse_coordinate(text: str, axis: str):
     return ("" if value is None else canonical_decimal(value)), problems
 
 
-def parse_integer(text: str, name: str, low: int | None = None, high: int | None = None):
-    problems: list[Problem] = []
-    candidate = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
-    try:
-        number = Decimal(candidate)
-    except InvalidOperation:
-        return "", [Problem(name, text, _("Not a whole number."))]
-    if not number.is_finite():
-        return "", [Problem(name, text, _("Not a whole number."))]
-    if number != number.to_integral_value():
-        rounded = int(number.to_integral_value(rounding=ROUND_HALF_UP))
-        problems.append(
-            Problem(
-                name,
-                text,
-                _("Rounded to the whole number %(value)s.") % {"value": rounded},
-                WARNING,
-            )
-        )
-        number = Decimal(rounded)
-    value = int(number)
-    if (low is not None and value < low) or (high is not None and value > high):
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Out of range: must be between %(low)s and %(high)s.")
-                % {"low": low, "high": high},
-            )
-        ]
-    return str(value), problems
+def parse_integer(text: str, name: str, low: int, high: int):
+    """A whole number by the grammar (core.mcpd_values.parse_whole_number), written as text."""
+    value, problems = parse_whole_number(text, name, low, high)
+    return ("" if value is None else str(value)), problems
 
 
 def date_bounds(value: str) -> tuple[str, str]:
@@ -512,7 +486,7 @@ class RowReader:
         return value or "", problems
 
     def field_COORDUNCERT(self, text):
-        return parse_integer(text, "COORDUNCERT", 0, 2_000_000_000)
+        return parse_integer(text, "COORDUNCERT", *COORDUNCERT_RANGE)
 
     def field_ELEVATION(self, text):
         return parse_integer(text, "ELEVATION", *ELEVATION_RANGE)
