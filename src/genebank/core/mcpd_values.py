@@ -725,8 +725,22 @@ def _former_country(code: str):
     return pycountry.historic_countries.get(alpha_3=code) if len(code) == 3 else None
 
 
+# Codes already read as they are, without problems: an import meets the same few codes in
+# every row (INSTCODE, DONORCODE, the institutes of OTHERNUMB), and a code has no other reading.
+_PLAIN_WIEWS: set[str] = set()
+
+
+@functools.cache
+def _country_prefix(prefix: str) -> bool:
+    """Whether a WIEWS code's first three letters are a country's code, present or former:
+    asked for every institute code of a file, and pycountry's look-up is the dear part."""
+    return _current_country(prefix) is not None or _former_country(prefix) is not None
+
+
 def clean_wiews_code(value, field: str = "INSTCODE") -> tuple[str | None, list[Problem]]:
     """A FAO WIEWS institute code, normalised (upper case, no blanks), with its problems."""
+    if value in _PLAIN_WIEWS:
+        return value, []
     given = _as_text(value)
     text = given.strip()
     if not text:
@@ -751,7 +765,7 @@ def clean_wiews_code(value, field: str = "INSTCODE") -> tuple[str | None, list[P
         )
         return None, problems
     prefix = compact[:3]
-    if _current_country(prefix) is None and _former_country(prefix) is None:
+    if not _country_prefix(prefix):
         problems.append(
             _warning(
                 field,
@@ -760,6 +774,10 @@ def clean_wiews_code(value, field: str = "INSTCODE") -> tuple[str | None, list[P
                 % {"value": compact},
             )
         )
+    elif compact == given:
+        if len(_PLAIN_WIEWS) >= 100_000:
+            _PLAIN_WIEWS.clear()
+        _PLAIN_WIEWS.add(compact)
     return compact, problems
 
 

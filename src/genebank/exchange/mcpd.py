@@ -329,7 +329,10 @@ class RowReader:
             # Not cleaned or parsed: a value this long is no MCPD value, and work on it is waste.
             limit = MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
             return "", [Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})]
-        text, problems = clean_text(text, name)
+        if "\x00" in text or "  " in text or text.strip() != text:
+            text, problems = clean_text(text, name)
+        else:
+            problems = []  # nothing to clean, the common case: no call for it
         if not text:
             return "", problems
         parser = self.parsers.get(name)
