@@ -28,6 +28,7 @@ from genebank.accessions.checks import (
     partial_date_display,
     partial_date_sort_key,
 )
+from genebank.core import mcpd_values
 from tests.strategies import dms_texts
 
 
@@ -134,7 +135,9 @@ def test_today_is_taken_at_call_time(monkeypatch):
             return cls(2000, 1, 1)
 
     monkeypatch.setattr(
-        checks, "datetime", types.SimpleNamespace(date=InTheYear2000, datetime=datetime.datetime)
+        mcpd_values,
+        "datetime",
+        types.SimpleNamespace(date=InTheYear2000, datetime=datetime.datetime),
     )
     assert parse_partial_date("2000----")[0] == "2000----"
     assert parse_partial_date("200002--")[0] is None
@@ -328,13 +331,20 @@ def test_any_text_gives_a_coordinate_or_problems(axis, text):
         ("+120.9123", "lon", "120.912300"),
         ("90", "lat", "90.000000"),
         ("-180", "lon", "-180.000000"),
-        ("31.1234567", "lat", "31.123457"),
         (" 31.95 ", "lat", "31.950000"),
         ("-0.0", "lat", "0.000000"),
     ],
 )
 def test_decimal_coordinates(text, axis, degrees):
     assert parse_decimal_coordinate(text, axis) == (Decimal(degrees), [])
+
+
+def test_decimal_coordinates_rounded_to_six_places_with_a_warning():
+    # The importer warned and the form did not: one grammar now warns for both, since the value
+    # stored is not the text given.
+    value, problems = parse_decimal_coordinate("31.1234567", "lat")
+    assert value == Decimal("31.123457")
+    assert [p.severity for p in problems] == ["warning"]
 
 
 @pytest.mark.parametrize(
@@ -756,9 +766,9 @@ def test_remembered_coordinates_keep_each_language_s_messages():
 @given(st.sampled_from(["lat", "lon"]), st.data())
 def test_plain_dms_shortcut_agrees_with_the_parser(axis, data):
     text = data.draw(dms_texts(axis))
-    quick = checks._read_plain_dms(text, axis)
+    quick = mcpd_values._read_plain_dms(text, axis)
     if quick is not None:
-        assert checks._read_dms.__wrapped__(text, axis) == (*quick, [])
+        assert mcpd_values._read_dms.__wrapped__(text, axis) == (*quick, [])
 
 
 @settings(max_examples=300)
@@ -771,14 +781,14 @@ def test_plain_dms_shortcut_takes_every_canonical_value(axis, value):
     if abs(value) > limit:
         value = value / 2
     text = checks.decimal_to_dms(value, axis)
-    quick = checks._read_plain_dms(text, axis)
+    quick = mcpd_values._read_plain_dms(text, axis)
     assert quick is not None
-    assert checks._read_dms.__wrapped__(text, axis) == (*quick, [])
+    assert mcpd_values._read_dms.__wrapped__(text, axis) == (*quick, [])
     # Unknown seconds, and unknown minutes and seconds.
     for shorter in (text[:-3] + "--" + text[-1], text[:-5] + "----" + text[-1]):
-        quick = checks._read_plain_dms(shorter, axis)
+        quick = mcpd_values._read_plain_dms(shorter, axis)
         assert quick is not None
-        assert checks._read_dms.__wrapped__(shorter, axis) == (*quick, [])
+        assert mcpd_values._read_dms.__wrapped__(shorter, axis) == (*quick, [])
 
 
 @settings(max_examples=500)
@@ -789,11 +799,11 @@ def test_plain_dms_shortcut_takes_every_canonical_value(axis, value):
     | st.text(alphabet="0123456789.,-+eENSW° ", max_size=12),
 )
 def test_plain_decimal_shortcut_agrees_with_the_parser(axis, text):
-    quick = checks._read_plain_decimal(text, axis)
+    quick = mcpd_values._read_plain_decimal(text, axis)
     if quick is not None:
-        assert checks.parse_decimal_coordinate.__wrapped__(text, axis) == (*quick, [])
+        assert mcpd_values.parse_decimal_coordinate.__wrapped__(text, axis) == (*quick, [])
     else:
         # What the shortcut leaves to the parser: not plain, or out of range.
-        assert not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) or abs(Decimal(text)) > (
+        assert not re.fullmatch(r"-?[0-9]+(\.[0-9]{1,6})?", text) or abs(Decimal(text)) > (
             90 if axis == "lat" else 180
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +21,50 @@ from genebank.accessions.services import (
     PassportData,
     format_other_numbers,
     parse_other_numbers,
+    read_other_numbers,
     validate_passport,
 )
 from genebank.core.forms import style_fields
+from genebank.core.mcpd_values import (
+    COORDUNCERT_RANGE,
+    ELEVATION_RANGE,
+    parse_decimal_coordinate,
+    parse_whole_number,
+)
 from genebank.core.models import Cooperator, Country, Crop, Institute
 
 
 def _choices(enum):
     return [("", "—")] + list(enum.choices)
+
+
+# Dates, coordinates and numbers are typed as people write them (1984/06/15, 4531 --S, 31,95)
+# and read by the grammar the importer uses too: the fields take more than the canonical length.
+VALUE_TEXT_LENGTH = 30
+
+
+class ValueField(forms.CharField):
+    """An MCPD value typed as people write it and read by the grammar (core.mcpd_values), as
+    the importer reads it: its errors refuse the form, its warnings are kept for the form to
+    show beside the service's."""
+
+    def __init__(self, mcpd_field: str, read, **kwargs):
+        kwargs.setdefault("max_length", VALUE_TEXT_LENGTH)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.mcpd_field = mcpd_field
+        self.read = read
+        self.warnings: list = []
+
+    def clean(self, value):
+        self.warnings = []
+        text = super().clean(value)
+        value, problems = self.read(text)
+        errors = [p.message for p in problems if p.is_error]
+        if errors:
+            raise forms.ValidationError(errors)
+        self.warnings = problems
+        return value
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -144,7 +182,7 @@ class AccessionForm(forms.Form):
     )
     acquisition_date = forms.CharField(
         label=_("Acquisition date"),
-        max_length=12,
+        max_length=VALUE_TEXT_LENGTH,
         required=False,
         help_text=_("YYYYMMDD; unknown month or day as -- (e.g. 1984----, 198406--)."),
     )
@@ -188,38 +226,42 @@ class AccessionForm(forms.Form):
     )
     collecting_date = forms.CharField(
         label=_("Collecting date"),
-        max_length=12,
+        max_length=VALUE_TEXT_LENGTH,
         required=False,
         help_text=_("YYYYMMDD; unknown month or day as -- (e.g. 1984----, 198406--)."),
     )
     site = forms.CharField(label=_("Collecting site"), max_length=400, required=False)
-    latitude = forms.DecimalField(
+    latitude = ValueField(
+        "DECLATITUDE",
+        partial(parse_decimal_coordinate, axis="lat"),
         label=_("Latitude (decimal degrees)"),
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        min_value=-90,
-        max_value=90,
     )
-    longitude = forms.DecimalField(
+    longitude = ValueField(
+        "DECLONGITUDE",
+        partial(parse_decimal_coordinate, axis="lon"),
         label=_("Longitude (decimal degrees)"),
-        max_digits=10,
-        decimal_places=6,
-        required=False,
-        min_value=-180,
-        max_value=180,
     )
     latitude_dms = forms.CharField(
         label=_("Latitude (DDMMSSH)"),
-        max_length=7,
+        max_length=VALUE_TEXT_LENGTH,
         required=False,
         help_text=_("e.g. 103020S or 10----S"),
     )
     longitude_dms = forms.CharField(
-        label=_("Longitude (DDDMMSSH)"), max_length=8, required=False, help_text=_("e.g. 0762510W")
+        label=_("Longitude (DDDMMSSH)"),
+        max_length=VALUE_TEXT_LENGTH,
+        required=False,
+        help_text=_("e.g. 0762510W"),
     )
-    coordinate_uncertainty = forms.IntegerField(
-        label=_("Coordinate uncertainty (m)"), min_value=0, required=False
+    coordinate_uncertainty = ValueField(
+        "COORDUNCERT",
+        partial(
+            parse_whole_number,
+            field="COORDUNCERT",
+            low=COORDUNCERT_RANGE[0],
+            high=COORDUNCERT_RANGE[1],
+        ),
+        label=_("Coordinate uncertainty (m)"),
     )
     datum = forms.CharField(
         label=_("Geodetic datum"), max_length=30, required=False, initial="WGS84"
@@ -227,8 +269,12 @@ class AccessionForm(forms.Form):
     georeference_method = forms.CharField(
         label=_("Georeferencing method"), max_length=100, required=False
     )
-    elevation = forms.IntegerField(
-        label=_("Elevation (m)"), min_value=-500, max_value=9000, required=False
+    elevation = ValueField(
+        "ELEVATION",
+        partial(
+            parse_whole_number, field="ELEVATION", low=ELEVATION_RANGE[0], high=ELEVATION_RANGE[1]
+        ),
+        label=_("Elevation (m)"),
     )
     collecting_source = forms.TypedChoiceField(
         label=_("Collecting source"),
@@ -325,6 +371,14 @@ class AccessionForm(forms.Form):
         cleaned = super().clean()
         # Run the service checks even when some fields failed, so every problem shows at once.
         errors, warnings = validate_passport(self.passport_data(), exclude=self.accession)
+        # The texts' own problems, which the values passed on no longer show: OTHERNUMB's (an
+        # item without INSTCODE:, a repeat) and the warnings of the fields read by the grammar
+        # (a decimal comma, a rounded elevation). The importer reports them for the same texts.
+        text_problems = read_other_numbers(self.cleaned_data.get("other_numbers") or "")[1]
+        for field in self.fields.values():
+            text_problems += getattr(field, "warnings", [])
+        errors = [p for p in text_problems if p.is_error] + errors
+        warnings = [p for p in text_problems if not p.is_error] + warnings
         for problem in errors:
             name = MCPD_TO_FIELD.get(problem.field, problem.field)
             name = name if name in self.fields else None

@@ -24,6 +24,7 @@ from genebank.accessions.models import (
     CollectingMission,
 )
 from genebank.accessions.signals import accessions_changed
+from genebank.core import mcpd_values
 from genebank.core.models import Country, Crop, Institute, Taxon
 from genebank.core.services import audited_save, mark_change
 
@@ -224,20 +225,22 @@ class PassportInvalid(ValidationError):
         super().__init__(by_field)
 
 
+# The longest identifier one OTHERNUMB item may have: its column's length.
+OTHER_NUMBER_LENGTH = AccessionIdentifier._meta.get_field("identifier").max_length
+
+
+def read_other_numbers(text) -> tuple[list[tuple[str, str]], list]:
+    """OTHERNUMB text as (INSTCODE, identifier) pairs with its problems, by the MCPD grammar
+    (core.mcpd_values): 'NLD037:CGN00254;:ABC123' -> [('NLD037', 'CGN00254'), ('', 'ABC123')]."""
+    return mcpd_values.parse_other_numbers(text, "OTHERNUMB", OTHER_NUMBER_LENGTH)
+
+
 def parse_other_numbers(text: str) -> list[tuple[str, str]]:
-    """MCPD OTHERNUMB 'NLD037:CGN00254;:ABC123' -> [('NLD037', 'CGN00254'), ('', 'ABC123')]."""
-    pairs = []
-    for item in (text or "").split(";"):
-        item = item.strip()
-        if not item:
-            continue
-        code, sep, ident = item.partition(":")
-        pairs.append((code.strip(), ident.strip()) if sep else ("", item))
-    return pairs
+    """OTHERNUMB text as (INSTCODE, identifier) pairs; read_other_numbers gives its problems."""
+    return read_other_numbers(text)[0]
 
 
-def format_other_numbers(pairs) -> str:
-    return ";".join(f"{code}:{ident}" for code, ident in pairs)
+format_other_numbers = mcpd_values.format_other_numbers
 
 
 def next_accession_number(institute: Institute) -> str:
@@ -308,10 +311,8 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
 
     problems += checks.check_names(data.names)
 
-    for name, pairs in (("OTHERNUMB", data.other_numbers),):
-        for code, _ident in pairs:
-            if code:
-                problems += checks.check_wiews_code(code, name)
+    # Pairs given apart (the API, a service caller) are judged as the same text would be.
+    problems += read_other_numbers(format_other_numbers(data.other_numbers))[1]
 
     if not any(p.severity == "error" for p in problems) and data.institute is not None:
         for similar, reason in checks.find_similar_accessions(
@@ -363,6 +364,7 @@ def _normalise(data: PassportData) -> PassportData:
     if data.longitude is None and data.longitude_dms:
         data.longitude = checks.parse_dms(data.longitude_dms, "lon")[0]
     data.names = [n.strip() for n in data.names if n and n.strip()]
+    data.other_numbers = parse_other_numbers(format_other_numbers(data.other_numbers))
     for attr in ("genus", "species", "species_author", "subtaxa", "subtaxa_author"):
         setattr(data, attr, " ".join((getattr(data, attr) or "").split()))
     return data

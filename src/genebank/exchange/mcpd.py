@@ -6,13 +6,11 @@ same text, so "is this row already in the database?" is a comparison of two dict
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +26,24 @@ from genebank.accessions.models import (
     StorageType,
 )
 from genebank.accessions.passport import MCPD_FIELDS, SENSITIVE_FIELDS
+from genebank.core import mcpd_values
+from genebank.core.mcpd_values import (
+    COORDUNCERT_RANGE,
+    ELEVATION_RANGE,
+    ERROR,
+    WARNING,
+    canonical_decimal,
+    clean_country_code,
+    clean_dms,
+    clean_text,
+    clean_wiews_code,
+    dedupe,
+    parse_decimal_coordinate,
+    parse_other_numbers,
+    parse_partial_date,
+    parse_whole_number,
+    split_list,
+)
 from genebank.core.models import Taxon
 
 # The 41 fields of MCPD v2.1 in the standard's order (one list for the whole application).
@@ -93,35 +109,22 @@ NUMERIC_FIELDS = frozenset({"DECLATITUDE", "DECLONGITUDE", "COORDUNCERT", "ELEVA
 # A value kept in a problem report is cut to this many characters.
 SHOWN_VALUE_LENGTH = 200
 CODE_LISTS = {
-    "SAMPSTAT": frozenset(str(v) for v in SampleStatus.values),
-    "COLLSRC": frozenset(str(v) for v in CollectingSource.values),
-    "MLSSTAT": frozenset(str(v) for v in MlsStatus.values),
-    "STORAGE": frozenset(str(v) for v in StorageType.values),
+    "SAMPSTAT": tuple(SampleStatus.values),
+    "COLLSRC": tuple(CollectingSource.values),
+    "MLSSTAT": tuple(MlsStatus.values),
+    "STORAGE": tuple(StorageType.values),
 }
-CANONICAL_DATE_RE = re.compile(r"^([0-9]{4})([0-9]{2}|--)([0-9]{2}|--)$")
-WIEWS_RE = re.compile(r"^[A-Z]{3}[0-9]{3,4}$")
-LATITUDE_RE = re.compile(r"^([0-9]{2})([0-9]{2}|--)([0-9]{2}|--)([NS])$")
-LONGITUDE_RE = re.compile(r"^([0-9]{3})([0-9]{2}|--)([0-9]{2}|--)([EW])$")
-DECIMAL_RE = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
-ERROR = "error"
-WARNING = "warning"
 CACHE_SIZE = 50_000
 # Fields whose values are nearly all different: caching them would only cost memory.
 UNCACHED = frozenset({"DECLATITUDE", "DECLONGITUDE", "LATITUDE", "LONGITUDE", "OTHERNUMB"})
-# Elevations outside these (metres) are not on Earth's land surface.
-ELEVATION_RANGE = (-500, 9000)
 # Germinate workbooks mark plant/plot rows that belong to an accession in this column.
 ENTITY_TYPE_COLUMN = "ENTITY TYPE"
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with one value: where (row, field), what, and how bad."""
+class Problem(mcpd_values.Problem):
+    """One thing wrong with one value of a file: the value's problem, and where (row, ACCENUMB)."""
 
-    field: str
-    value: str
-    message: str
-    severity: str = ERROR
     row: int | None = None
     accenumb: str = ""
 
@@ -158,148 +161,34 @@ class Row:
 # --- field parsers: each returns (canonical text, problems); never raises on bad input ---------
 
 
-def canonical_decimal(value: Decimal) -> str:
-    """Decimal degrees as written on export: no exponent, no trailing zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 # Decimal degrees as canonical_decimal writes them: no sign on zero, no leading or trailing zeros.
 CANONICAL_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 
 
-def read_canonical_decimal(text: str, low: float, high: float, places: int = 6) -> bool:
-    """Whether parse_decimal keeps this text as it is, without problems: canonical, with at most
-    `places` decimals, within range. Most texts of a file are; they need no more work."""
+def read_canonical_decimal(text: str, low: float, high: float) -> bool:
+    """Whether parse_coordinate keeps this text as it is, without problems: canonical, with at
+    most `places` decimals, within range. Most texts of a file are; they need no more work."""
     return (
         CANONICAL_DECIMAL_RE.fullmatch(text) is not None
         and text != "-0"
-        and len(text.partition(".")[2]) <= places
+        and len(text.partition(".")[2]) <= 6
         and low <= Decimal(text) <= high
     )
 
 
-def parse_decimal(text: str, name: str, low: float, high: float, places: int = 6):
-    if read_canonical_decimal(text, low, high, places):
+def parse_coordinate(text: str, axis: str):
+    """DECLATITUDE or DECLONGITUDE by the one rule (core.mcpd_values), written canonically."""
+    low, high = (-90, 90) if axis == "lat" else (-180, 180)
+    if read_canonical_decimal(text, low, high):
         return text, []
-    return _parse_decimal(text, name, low, high, places)
+    value, problems = parse_decimal_coordinate(text, axis)
+    return ("" if value is None else canonical_decimal(value)), problems
 
 
-def _parse_decimal(text: str, name: str, low: float, high: float, places: int):
-    problems: list[Problem] = []
-    if not DECIMAL_RE.match(text):
-        return "", [Problem(name, text, _("Not a decimal number."))]
-    if "," in text:
-        problems.append(Problem(name, text, _("Decimal comma read as a decimal point."), WARNING))
-        text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return "", [Problem(name, text, _("Not a decimal number."))]
-    if not low <= value <= high:
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Out of range: must be between %(low)s and %(high)s.")
-                % {"low": low, "high": high},
-            )
-        ]
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        problems.append(
-            Problem(
-                name,
-                text,
-                _("Rounded to %(places)s decimal places (%(value)s).")
-                % {"places": places, "value": canonical_decimal(value)},
-                WARNING,
-            )
-        )
-    return canonical_decimal(value), problems
-
-
-def parse_integer(text: str, name: str, low: int | None = None, high: int | None = None):
-    problems: list[Problem] = []
-    candidate = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
-    try:
-        number = Decimal(candidate)
-    except InvalidOperation:
-        return "", [Problem(name, text, _("Not a whole number."))]
-    if not number.is_finite():
-        return "", [Problem(name, text, _("Not a whole number."))]
-    if number != number.to_integral_value():
-        rounded = int(number.to_integral_value(rounding=ROUND_HALF_UP))
-        problems.append(
-            Problem(
-                name,
-                text,
-                _("Rounded to the whole number %(value)s.") % {"value": rounded},
-                WARNING,
-            )
-        )
-        number = Decimal(rounded)
-    value = int(number)
-    if (low is not None and value < low) or (high is not None and value > high):
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Out of range: must be between %(low)s and %(high)s.")
-                % {"low": low, "high": high},
-            )
-        ]
-    return str(value), problems
-
-
-def parse_partial_date(text: str, name: str, today: dt.date | None = None):
-    """MCPD YYYYMMDD with unknown month/day as -- or 00; canonical with --."""
-    problems: list[Problem] = []
-    raw = text
-    match = CANONICAL_DATE_RE.match(text)
-    iso = None if match else re.match(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", text)
-    if match:
-        pass
-    elif iso:
-        text = "".join(iso.groups())
-        problems.append(
-            Problem(name, raw, _("Read as the MCPD date %(value)s.") % {"value": text}, WARNING)
-        )
-    elif re.match(r"^[0-9]{4}$", text):
-        text += "----"
-        problems.append(
-            Problem(name, raw, _("A year alone, read as %(value)s.") % {"value": text}, WARNING)
-        )
-    elif re.match(r"^[0-9]{6}$", text):
-        text += "--"
-        problems.append(
-            Problem(name, raw, _("A year and month, read as %(value)s.") % {"value": text}, WARNING)
-        )
-    match = match or CANONICAL_DATE_RE.match(text)
-    if not match:
-        return "", [
-            Problem(name, raw, _("Not an MCPD date (YYYYMMDD, unknown parts as -- or 00)."))
-        ]
-    year, month, day = match.groups()
-    month = "--" if month == "00" else month
-    day = "--" if day == "00" else day
-    if month == "--" and day != "--":
-        return "", [Problem(name, raw, _("A day is given but the month is unknown."))]
-    if int(year) < 1700:
-        return "", [Problem(name, raw, _("The year is before 1700."))]
-    if month != "--":
-        if not 1 <= int(month) <= 12:
-            return "", [Problem(name, raw, _("The month must be 01 to 12."))]
-        if day != "--" and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
-            return "", [Problem(name, raw, _("This day does not exist in that month."))]
-    today = today or dt.date.today()
-    earliest = (int(year), int(month) if month != "--" else 1, int(day) if day != "--" else 1)
-    if earliest > (today.year, today.month, today.day):
-        return "", [Problem(name, raw, _("The date is in the future."))]
-    return f"{year}{month}{day}", problems
+def parse_integer(text: str, name: str, low: int, high: int):
+    """A whole number by the grammar (core.mcpd_values.parse_whole_number), written as text."""
+    value, problems = parse_whole_number(text, name, low, high)
+    return ("" if value is None else str(value)), problems
 
 
 def date_bounds(value: str) -> tuple[str, str]:
@@ -312,179 +201,10 @@ def date_bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
-# DMS text as parse_dms writes it, minutes and seconds below 60 (degrees are checked apart).
-CANONICAL_DMS_RE = {
-    "LATITUDE": re.compile(r"([0-9]{2})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[NS]"),
-    "LONGITUDE": re.compile(r"([0-9]{3})(?:[0-5][0-9](?:[0-5][0-9]|--)|----)[EW]"),
-}
-
-
-def read_canonical_dms(text: str, name: str) -> bool:
-    """Whether parse_dms keeps this text as it is, without problems: canonical, and below 90
-    (latitude) or 180 (longitude) degrees."""
-    match = CANONICAL_DMS_RE[name].fullmatch(text)
-    return match is not None and int(match.group(1)) < (90 if name == "LATITUDE" else 180)
-
-
-def parse_dms(text: str, name: str):
-    """DDMMSSH / DDDMMSSH with unknown minutes or seconds as --; 60 seconds or minutes carried."""
-    if name in CANONICAL_DMS_RE and read_canonical_dms(text, name):
-        return text, []
-    return _parse_dms(text, name)
-
-
-def _parse_dms(text: str, name: str):
-    problems: list[Problem] = []
-    raw = text
-    compact = text.replace(" ", "").upper()
-    if compact != text:
-        problems.append(
-            Problem(name, raw, _("Blanks removed and hemisphere in capitals."), WARNING)
-        )
-    pattern = LATITUDE_RE if name == "LATITUDE" else LONGITUDE_RE
-    match = pattern.match(compact)
-    if not match:
-        width = 7 if name == "LATITUDE" else 8
-        return "", [
-            Problem(
-                name,
-                raw,
-                _("Not a %(width)s-character DMS coordinate such as %(example)s.")
-                % {"width": width, "example": "103020S" if width == 7 else "0762510W"},
-            )
-        ]
-    degrees_text, minutes, seconds, hemisphere = match.groups()
-    degrees = int(degrees_text)
-    limit = 90 if name == "LATITUDE" else 180
-    if seconds != "--" and minutes == "--":
-        return "", [Problem(name, raw, _("Seconds are given but the minutes are unknown."))]
-    if seconds != "--" and int(seconds) > 60 or minutes != "--" and int(minutes) > 60:
-        return "", [Problem(name, raw, _("Minutes and seconds must be below 60."))]
-    carried = False
-    if seconds == "60":
-        seconds = "00"
-        minutes = f"{int(minutes) + 1:02d}"
-        carried = True
-    if minutes == "60":
-        minutes = "00"
-        degrees += 1
-        carried = True
-    if degrees > limit or (
-        degrees == limit and (minutes not in ("--", "00") or seconds not in ("--", "00"))
-    ):
-        return "", [
-            Problem(name, raw, _("Out of range: degrees beyond %(limit)s.") % {"limit": limit})
-        ]
-    canonical = f"{degrees:0{len(degrees_text)}d}{minutes}{seconds}{hemisphere}"
-    if carried:
-        problems.append(
-            Problem(
-                name,
-                raw,
-                _("60 seconds or minutes carried over: %(value)s.") % {"value": canonical},
-                WARNING,
-            )
-        )
-    return canonical, problems
-
-
-def parse_wiews(text: str, name: str):
-    problems: list[Problem] = []
-    code = text.upper().replace(" ", "")
-    if code != text:
-        problems.append(
-            Problem(name, text, _("Read as the WIEWS code %(value)s.") % {"value": code}, WARNING)
-        )
-    if not WIEWS_RE.match(code):
-        return "", [
-            Problem(
-                name,
-                text,
-                _(
-                    "Not a FAO WIEWS institute code (three capital letters and 3-4 digits, e.g. JOR015)."
-                ),
-            )
-        ]
-    return code, problems
-
-
-def split_list(text: str, name: str) -> tuple[list[str], list[Problem]]:
-    """A ';' list: blanks around items and empty items removed (with a warning)."""
-    items = text.split(";")
-    cleaned = [item.strip() for item in items]
-    kept = [item for item in cleaned if item]
-    problems = []
-    if kept != items:
-        problems.append(
-            Problem(name, text, _("Blanks or empty items removed from the ';' list."), WARNING)
-        )
-    return kept, problems
-
-
-def dedupe(items: list[str], name: str, text: str) -> tuple[list[str], list[Problem]]:
-    seen: list[str] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    if len(seen) != len(items):
-        return seen, [Problem(name, text, _("Repeated values removed from the list."), WARNING)]
-    return seen, []
-
-
 def parse_code(text: str, name: str):
-    problems: list[Problem] = []
-    code = text
-    if re.match(r"^[0-9]+\.0+$", code):
-        code = code.split(".")[0]
-        problems.append(
-            Problem(name, text, _("Read as the code %(value)s.") % {"value": code}, WARNING)
-        )
-    if code.isdigit() and code != "0":
-        code = code.lstrip("0") or "0"
-    if code not in CODE_LISTS[name]:
-        return "", [
-            Problem(
-                name,
-                text,
-                _("Not a code of the MCPD %(field)s list (%(codes)s).")
-                % {"field": name, "codes": ", ".join(sorted(CODE_LISTS[name], key=int))},
-            )
-        ]
-    return code, problems
-
-
-def parse_othernumb(text: str):
-    name = "OTHERNUMB"
-    items, problems = split_list(text, name)
-    pairs = []
-    for item in items:
-        code, sep, identifier = item.partition(":")
-        if sep and (code == "" or WIEWS_RE.match(code.strip().upper())):
-            code = code.strip().upper()
-            identifier = identifier.strip()
-        else:
-            code, identifier = "", item
-            problems.append(
-                Problem(
-                    name,
-                    item,
-                    _("No INSTCODE: before the identifier; read as :%(value)s.") % {"value": item},
-                    WARNING,
-                )
-            )
-        if not identifier:
-            problems.append(Problem(name, item, _("An institute code without an identifier.")))
-            continue
-        if len(identifier) > OTHERNUMB_ITEM_LENGTH:
-            problems.append(
-                Problem(
-                    name, item, _("Longer than %(n)s characters.") % {"n": OTHERNUMB_ITEM_LENGTH}
-                )
-            )
-            continue
-        pairs.append(f"{code}:{identifier}")
-    pairs, more = dedupe(pairs, name, text)
-    return ";".join(pairs), problems + more
+    """A coded field by the grammar (core.mcpd_values.parse_code), written as MCPD writes it."""
+    code, problems = mcpd_values.parse_code(text, name, CODE_LISTS[name])
+    return ("" if code is None else str(code)), problems
 
 
 def check_remarks(text: str) -> list[Problem]:
@@ -506,38 +226,19 @@ def check_remarks(text: str) -> list[Problem]:
     return problems
 
 
-@cache
-def country_names() -> dict[str, str]:
-    """Country names, official names and alpha-2 codes (lower case) to alpha-3."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name", "alpha_2"):
-            value = getattr(country, attr, None)
-            if value:
-                names[value.lower()] = country.alpha_3
-    return names
-
-
 def parse_country(text: str, known: frozenset[str]):
-    name = "ORIGCTY"
-    code = text.upper()
-    if code in known:
-        if code != text:
-            return code, [Problem(name, text, _("Read as %(value)s.") % {"value": code}, WARNING)]
-        return code, []
-    found = country_names().get(text.lower())
-    if found and found in known:
-        return found, [
+    """ORIGCTY by the grammar (core.mcpd_values.clean_country_code), among the stored countries."""
+    code, problems = clean_country_code(text, "ORIGCTY")
+    if code is not None and code not in known:
+        return "", [
             Problem(
-                name,
+                "ORIGCTY",
                 text,
-                _("Country name read as the ISO code %(value)s.") % {"value": found},
-                WARNING,
+                _("%(value)s is not an ISO 3166-1 alpha-3 country code (e.g. JOR, SYR).")
+                % {"value": text},
             )
         ]
-    return "", [Problem(name, text, _("Not an ISO 3166-1 alpha-3 country code."))]
+    return code or "", problems
 
 
 # --- the row -----------------------------------------------------------------------------------
@@ -628,18 +329,10 @@ class RowReader:
             # Not cleaned or parsed: a value this long is no MCPD value, and work on it is waste.
             limit = MAX_LENGTH.get(name, TEXT_MAX_LENGTH)
             return "", [Problem(name, text, _("Longer than %(n)s characters.") % {"n": limit})]
-        problems: list[Problem] = []
-        if "\x00" in text:
-            # PostgreSQL cannot store NUL characters, and no one means them.
-            problems.append(Problem(name, text, _("NUL characters removed."), WARNING))
-            text = text.replace("\x00", "")
-        cleaned = text.strip()
-        if "  " in cleaned:
-            cleaned = re.sub(r" {2,}", " ", cleaned)
-        if cleaned != text:
-            if cleaned:
-                problems.append(Problem(name, text, _("Stray blanks removed."), WARNING))
-            text = cleaned
+        if "\x00" in text or "  " in text or text.strip() != text:
+            text, problems = clean_text(text, name)
+        else:
+            problems = []  # nothing to clean, the common case: no call for it
         if not text:
             return "", problems
         parser = self.parsers.get(name)
@@ -699,16 +392,12 @@ class RowReader:
                 values["ORIGCTY"] or None,
             )
             if found:
-                problems.extend(
-                    Problem(p.field, str(p.value), p.message, p.severity) for p in found
-                )
+                problems.extend(found)
         if values["GENUS"]:
             key = (values["GENUS"], values["SPECIES"], values["SUBTAXA"])
             found = self.taxon_cache.get(key)
             if found is None:
-                found = [
-                    Problem(p.field, str(p.value), p.message, p.severity) for p in check_taxon(*key)
-                ]
+                found = check_taxon(*key)
                 if len(self.taxon_cache) > CACHE_SIZE:
                     self.taxon_cache.clear()
                 self.taxon_cache[key] = found
@@ -730,16 +419,18 @@ class RowReader:
     # One method per field that needs more than trimming.
 
     def field_INSTCODE(self, text):
-        return parse_wiews(text, "INSTCODE")
+        code, problems = clean_wiews_code(text, "INSTCODE")
+        return code or "", problems
 
     def field_DONORCODE(self, text):
-        return parse_wiews(text, "DONORCODE")
+        code, problems = clean_wiews_code(text, "DONORCODE")
+        return code or "", problems
 
     def _code_list(self, text, name):
         items, problems = split_list(text, name)
         codes = []
         for item in items:
-            code, found = parse_wiews(item, name)
+            code, found = clean_wiews_code(item, name)
             problems.extend(found)
             if code:
                 codes.append(code)
@@ -767,36 +458,38 @@ class RowReader:
         items, problems = split_list(text, "ACCENAME")
         items, more = dedupe(items, "ACCENAME", text)
         # The registration form's rule: how many names, how long each (accessions.checks).
-        refused = [
-            Problem(p.field, p.value, p.message, p.severity) for p in check_names(items, "ACCENAME")
-        ]
+        refused = check_names(items, "ACCENAME")
         if refused:
             return "", refused
         return ";".join(items), problems + more
 
     def field_ACQDATE(self, text):
-        return parse_partial_date(text, "ACQDATE", self.today)
+        value, problems = parse_partial_date(text, "ACQDATE", self.today)
+        return value or "", problems
 
     def field_COLLDATE(self, text):
-        return parse_partial_date(text, "COLLDATE", self.today)
+        value, problems = parse_partial_date(text, "COLLDATE", self.today)
+        return value or "", problems
 
     def field_ORIGCTY(self, text):
         return parse_country(text, self.countries)
 
     def field_DECLATITUDE(self, text):
-        return parse_decimal(text, "DECLATITUDE", -90, 90)
+        return parse_coordinate(text, "lat")
 
     def field_DECLONGITUDE(self, text):
-        return parse_decimal(text, "DECLONGITUDE", -180, 180)
+        return parse_coordinate(text, "lon")
 
     def field_LATITUDE(self, text):
-        return parse_dms(text, "LATITUDE")
+        value, problems = clean_dms(text, "lat")
+        return value or "", problems
 
     def field_LONGITUDE(self, text):
-        return parse_dms(text, "LONGITUDE")
+        value, problems = clean_dms(text, "lon")
+        return value or "", problems
 
     def field_COORDUNCERT(self, text):
-        return parse_integer(text, "COORDUNCERT", 0, 2_000_000_000)
+        return parse_integer(text, "COORDUNCERT", *COORDUNCERT_RANGE)
 
     def field_ELEVATION(self, text):
         return parse_integer(text, "ELEVATION", *ELEVATION_RANGE)
@@ -822,7 +515,8 @@ class RowReader:
         return ";".join(codes), problems + more
 
     def field_OTHERNUMB(self, text):
-        return parse_othernumb(text)
+        pairs, problems = parse_other_numbers(text, "OTHERNUMB", OTHERNUMB_ITEM_LENGTH)
+        return mcpd_values.format_other_numbers(pairs), problems
 
     def field_REMARKS(self, text):
         return text, check_remarks(text)
