@@ -15,21 +15,6 @@ from genebank.inventory.models import (
 from genebank.inventory.units import Unit
 
 
-class LotFilterForm(forms.Form):
-    q = forms.CharField(label=_("Lot or accession number"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *SeedLot.Status.choices]
-    )
-    collection = forms.ChoiceField(
-        label=_("Collection"), required=False, choices=[("", _("Any")), *CollectionKind.choices]
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
-
-
 class QuantityForm(forms.Form):
     quantity = forms.CharField(label=_("Quantity"), max_length=20)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
