@@ -207,4 +207,7 @@ class WorkList(View):
             return back
         # Only rows the user may see: a forged key of another institute's record finds nothing.
         objects = self.visible(request).filter(pk__in=keys)
+        if not objects.exists():
+            messages.error(request, _("None of the ticked rows is in this list any more."))
+            return back
         return action.run(objects, request, form.cleaned_data if form is not None else {})

@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core.worklists import WorkListTable
@@ -45,6 +46,12 @@ class LotTable(WorkListTable):
     class Meta(WorkListTable.Meta):
         # A lot's order is its number's: institute, then sequence (the table's default sort).
         order_by = ("number",)
+
+    def order_location(self, queryset, is_descending):
+        # Lots without a place last either way, on SQLite as on PostgreSQL (which differ).
+        path = F("location__path")
+        path = path.desc(nulls_last=True) if is_descending else path.asc(nulls_last=True)
+        return queryset.order_by(path, "institute__code", "sequence"), True
 
     def render_quantity(self, value):
         return value.normalize()
