@@ -60,6 +60,7 @@ def test_the_alerts_are_a_table_with_a_count(client_for, viewer, below, make_acc
     assert sorted(lot_numbers(response)) == sorted(lot.number for lot in below.values())
     assert "HQ/Cold room 1/Shelf A/Box 1" in page and ">1500<" in page
     assert 'href="/inventory/alerts/moisture/"' in page  # the other alert lists are tabs
+    assert 'name="status"' not in page  # alerts are of lots in store
 
 
 def test_sorting(client_for, viewer, below):
@@ -87,6 +88,9 @@ def test_filters(client_for, viewer, below, storage, genebank):
         genus="Lens", species="culinaris", crop=Crop.objects.create(name="Lentil")
     )
     assert numbers({"crop": lentil.crop.pk}) == set()
+    # A refused choice (no such place) shows its error and no rows, not every row.
+    response = client.get(ALERTS, {"location": 999999})
+    assert lot_numbers(response) == [] and "Select a valid choice" in response.content.decode()
     assert numbers({"crop": below["base"].accession.taxon.crop_id}) == numbers({})
 
 

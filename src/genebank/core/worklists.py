@@ -73,10 +73,14 @@ class SelectColumn(tables.CheckBoxColumn):
             "attrs",
             {
                 "th__input": {
+                    "class": "form-check-input",
                     "data-select-all": "selected",
                     "aria-label": gettext_lazy("Select all rows of this page"),
                 },
-                "td__input": {"aria-label": gettext_lazy("Select this row")},
+                "td__input": {
+                    "class": "form-check-input",
+                    "aria-label": gettext_lazy("Select this row"),
+                },
             },
         )
         super().__init__(**kwargs)
@@ -129,8 +133,11 @@ class WorkList(View):
             return None, rows
         filterset = self.filterset_class(request.GET or None, queryset=rows, request=request)
         style_fields(filterset.form.fields, "sm")
-        # An invalid filter (a stale choice in a bookmark) shows its error and no rows.
-        return filterset, filterset.qs if filterset.is_bound else rows
+        if filterset.is_bound and not filterset.is_valid():
+            # A refused filter (a stale choice in a bookmark, another institute's place) shows
+            # its error and no rows, rather than every row as if it were not there.
+            return filterset, rows.none()
+        return filterset, filterset.qs
 
     def actions(self, model) -> list[BulkAction]:
         found = actions_for(model)
