@@ -66,10 +66,12 @@ def visible_lots(user):
 
 def _filtered_lots(request):
     """The visible lots the lot list's filters select: the list and its labels share it."""
-    lots = visible_lots(request.user).select_related(
-        "institute", "accession", "accession__taxon", "location"
-    )
-    return LotFilter(request.GET or None, queryset=lots, request=request).qs
+    _filterset, lots = LotList().filtered(request)
+    return lots
+
+
+# What the lot tables show of each lot's relations, joined in the page's one query.
+LOT_COLUMNS = ("institute", "accession", "accession__taxon__crop", "location")
 
 
 class LotList(worklists.WorkList):
@@ -90,10 +92,6 @@ class LotList(worklists.WorkList):
             "label_params": params,
             "label_form": LabelForm(initial={"language": translation.get_language()}),
         }
-
-
-# What the lot tables show of each lot's relations, joined in the page's one query.
-LOT_COLUMNS = ("institute", "accession", "accession__taxon__crop", "location")
 
 
 def _lot_page(
@@ -325,13 +323,8 @@ class AlertList(worklists.WorkList):
     tab = ""
 
     def extra_context(self, request):
-        ids = set(permissions.institutes_where(request.user, VIEW).values_list("pk", flat=True))
-        return {
-            "tab": self.tab,
-            "out_of_range": [
-                e for e in alerts.storage_out_of_range() if e.location.institute_id in ids
-            ],
-        }
+        institutes = permissions.institutes_where(request.user, VIEW)
+        return {"tab": self.tab, "out_of_range": alerts.storage_out_of_range(institutes)}
 
 
 class BelowReserveList(AlertList):
