@@ -204,3 +204,10 @@ def test_the_other_alert_lists(client_for, viewer, below):
     assert "Moisture measured on" in response.content.decode()
     response = client_for(viewer).get("/inventory/alerts/processing/")
     assert count_shown(response) == "0 rows"
+
+
+def test_labels_are_offered_in_the_page_language(client_for, viewer, below):
+    client = client_for(viewer)
+    client.cookies["django_language"] = "fr"
+    page = client.get(ALERTS, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert re.search(r'<option value="fr" selected>', page)
