@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_filters",
+    "django_tables2",
     "rest_framework",
     "csp",
     "genebank.core",

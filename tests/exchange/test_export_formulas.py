@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from genebank.accessions.passport import MCPD_FIELDS
-from genebank.exchange.services import export_mcpd, spreadsheet_text
+from genebank.core.spreadsheets import spreadsheet_text
+from genebank.exchange.services import export_mcpd
 from tests.factories import AccessionFactory, AccessionNameFactory, CollectingEventFactory
 
 pytestmark = pytest.mark.django_db

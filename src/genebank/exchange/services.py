@@ -10,7 +10,6 @@ import logging
 import multiprocessing
 import operator
 import os
-import re
 import shutil
 import socket
 import tempfile
@@ -39,6 +38,7 @@ from genebank.accessions.registries import mcpd_fields
 from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
 from genebank.core.models import Country, Institute, Taxon
 from genebank.core.services import mark_change
+from genebank.core.spreadsheets import spreadsheet_text
 from genebank.exchange import safe_files
 from genebank.exchange.mcpd import (
     COLLECTING_FIELDS,
@@ -1498,25 +1498,6 @@ class _Line:
 
     def write(self, text: str) -> str:
         return text
-
-
-# What a spreadsheet program reads as the start of a formula (OWASP, CSV injection); a tab or a
-# carriage return first hides one from the eye.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def spreadsheet_text(value: str) -> str:
-    """The value as a spreadsheet program shows it as text: a leading quote before anything it
-    would evaluate. Plain numbers (DECLATITUDE -12.5, ELEVATION -30) are numbers there, not
-    formulas, and stay as they are."""
-    if (
-        isinstance(value, str)
-        and value.startswith(_FORMULA_STARTS)
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
 
 
 def csv_lines(rows: Iterable[list], bom: bool = True) -> Iterator[str]:

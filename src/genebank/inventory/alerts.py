@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Case, F, FloatField, IntegerField, Q, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from genebank.core.models import Institute
@@ -14,6 +15,7 @@ from genebank.inventory.environment import excursions
 from genebank.inventory.models import CollectionKind, ReserveLevel, SeedLot, StorageLocation
 from genebank.inventory.services import processing_overdue
 from genebank.inventory.standards import MOISTURE_STALE_DAYS
+from genebank.inventory.units import Unit
 
 
 def _lots(institute=None):
@@ -38,26 +40,48 @@ def _ids(institute) -> set[int]:
     return {i if isinstance(i, int) else i.pk for i in institute}
 
 
-def lots_below_reserve(institute=None) -> list[tuple[SeedLot, int, int]]:
-    """(lot, seeds, level): base lots under their crop's regeneration threshold, active lots under
-    its distribution reserve. Weighed lots without a thousand-seed weight cannot be compared."""
-    levels = {r.crop_id: r for r in ReserveLevel.objects.all()}
+def below_reserve(institute=None):
+    """Base lots under their crop's regeneration threshold, active lots under its distribution
+    reserve (FAO defaults for a crop without levels), as a query the work list sorts and pages.
+
+    Each lot carries `seeds_held` (its seeds before rounding) and `threshold`. A weighed lot
+    counts quantity x 1000 / thousand-seed weight seeds, rounded half up as units.convert does,
+    so "rounded seeds < threshold" is "seeds_held < threshold - 0.5". Weighed lots without a
+    thousand-seed weight cannot be compared and are left out.
+    """
     default = ReserveLevel.for_crop(None)
-    found = []
-    lots = _lots(institute).filter(collection__in=[CollectionKind.BASE, CollectionKind.ACTIVE])
-    for lot in lots.select_related("accession__taxon", "institute"):
-        seeds = lot.seeds()
-        if seeds is None:
-            continue
-        level = levels.get(lot.accession.taxon.crop_id, default)
-        threshold = (
-            level.regeneration_threshold
-            if lot.collection == CollectionKind.BASE
-            else level.distribution_reserve
-        )
-        if seeds < threshold:
-            found.append((lot, int(seeds), threshold))
-    return found
+    level = "accession__taxon__crop__reserve_level__"
+    threshold = Case(
+        When(
+            collection=CollectionKind.BASE,
+            then=Coalesce(F(level + "regeneration_threshold"), default.regeneration_threshold),
+        ),
+        default=Coalesce(F(level + "distribution_reserve"), default.distribution_reserve),
+        output_field=IntegerField(),
+    )
+    # Floats, not decimals: SQLite would divide two whole-valued decimals as integers.
+    quantity = Cast("quantity", FloatField())
+    seeds = Case(
+        When(unit=Unit.SEEDS, then=quantity),
+        When(
+            thousand_seed_weight__gt=0,
+            then=quantity * 1000.0 / Cast("thousand_seed_weight", FloatField()),
+        ),
+        default=None,
+        output_field=FloatField(),
+    )
+    return (
+        _lots(institute)
+        .filter(collection__in=[CollectionKind.BASE, CollectionKind.ACTIVE])
+        .annotate(seeds_held=seeds, threshold=threshold)
+        .filter(seeds_held__lt=F("threshold") - 0.5)
+    )
+
+
+def lots_below_reserve(institute=None) -> list[tuple[SeedLot, int, int]]:
+    """(lot, seeds, level) of every lot below_reserve, for the command line."""
+    lots = below_reserve(institute).select_related("accession").order_by("institute", "sequence")
+    return [(lot, int(lot.seeds() or 0), lot.threshold) for lot in lots]
 
 
 def lots_with_stale_moisture(institute=None, today=None):
@@ -91,7 +115,7 @@ def alert_counts(institute=None, today=None) -> dict[str, int]:
         ids = _ids(institute)
         overdue = [(lot, why) for lot, why in overdue if lot.institute_id in ids]
     return {
-        "below_reserve": len(lots_below_reserve(institute)),
+        "below_reserve": below_reserve(institute).count(),
         "stale_moisture": lots_with_stale_moisture(institute, today).count(),
         "processing_overdue": len(overdue),
         "storage_out_of_range": len(storage_out_of_range(institute)),

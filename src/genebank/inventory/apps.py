@@ -12,14 +12,19 @@ class InventoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
+        from genebank.core.worklists import register_action
+
         # Registers the inventory capabilities in the shared permission table.
         from genebank.inventory import (
             permissions,  # noqa: F401
             signals,
         )
+        from genebank.inventory.actions import print_labels
+        from genebank.inventory.forms import LabelForm
         from genebank.inventory.models import SeedLot, StorageLocation
 
         post_migrate.connect(_install_ledger_guard, sender=self)
+        register_action(SeedLot, "print_labels", _("Print labels"), print_labels, LabelForm)
         post_save.connect(signals.lot_saved, sender=SeedLot, dispatch_uid="pdci-lot")
         post_save.connect(signals.location_saved, sender=StorageLocation, dispatch_uid="pdci-place")
         _register_on_lower_pages()

@@ -1,6 +1,7 @@
 """Forms of the inventory pages; the rules themselves live in services."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core.uploads import clean_upload, upload_help
@@ -13,21 +14,6 @@ from genebank.inventory.models import (
     StorageLocation,
 )
 from genebank.inventory.units import Unit
-
-
-class LotFilterForm(forms.Form):
-    q = forms.CharField(label=_("Lot or accession number"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *SeedLot.Status.choices]
-    )
-    collection = forms.ChoiceField(
-        label=_("Collection"), required=False, choices=[("", _("Any")), *CollectionKind.choices]
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 class QuantityForm(forms.Form):
@@ -85,6 +71,8 @@ class LabelForm(forms.Form):
         self.fields["size"].choices = [(key, s.name) for key, s in LABEL_SIZES.items()]
         self.fields["size"].initial = DEFAULT_SIZE
         self.fields["language"].choices = _language_choices()
+        # The page's language unless told otherwise (the work lists' bulk action gives no initial).
+        self.fields["language"].initial = translation.get_language()
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
         self.fields["copies"].widget.attrs["class"] = "form-control form-control-sm"

@@ -4,7 +4,7 @@ from genebank.inventory import views
 
 app_name = "inventory"
 urlpatterns = [
-    path("", views.lot_list, name="lot_list"),
+    path("", views.LotList.as_view(), name="lot_list"),
     path("lots/<int:pk>/", views.lot_detail, name="lot_detail"),
     path("lots/<int:pk>/withdraw/", views.lot_withdraw, name="lot_withdraw"),
     path("lots/<int:pk>/adjust/", views.lot_adjust, name="lot_adjust"),
@@ -23,5 +23,7 @@ urlpatterns = [
     path("stocktakes/<int:pk>/reconcile/", views.stocktake_reconcile, name="stocktake_reconcile"),
     path("labels/", views.label_pdf, name="labels"),
     path("scan/", views.scan, name="scan"),
-    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/", views.BelowReserveList.as_view(), name="alerts"),
+    path("alerts/moisture/", views.StaleMoistureList.as_view(), name="alerts_moisture"),
+    path("alerts/processing/", views.ProcessingOverdueList.as_view(), name="alerts_processing"),
 ]

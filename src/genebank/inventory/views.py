@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from genebank.accessions.queries import visible_accessions
-from genebank.core import permissions
+from genebank.core import permissions, worklists
+from genebank.core.permissions import VIEW
 from genebank.core.uploads import refused_upload
 from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
+from genebank.inventory.filters import AlertFilter, LotFilter
 from genebank.inventory.forms import (
     AdjustForm,
     CountForm,
     LabelForm,
     LocationForm,
-    LotFilterForm,
     MoveLocationForm,
     MoveLotForm,
     ProcessingStepForm,
@@ -45,8 +47,12 @@ from genebank.inventory.permissions import (
     RECORD_READINGS,
     WITHDRAW_SEED,
 )
-
-PAGE_SIZE = 50
+from genebank.inventory.tables import (
+    BelowReserveTable,
+    LotTable,
+    ProcessingOverdueTable,
+    StaleMoistureTable,
+)
 
 
 def _institutes(user):
@@ -58,40 +64,33 @@ def visible_lots(user):
 
 
 def _filtered_lots(request):
-    """(filter form, the visible lots it selects): the lot list and its labels share it."""
-    form = LotFilterForm(request.GET or None)
-    lots = visible_lots(request.user).select_related(
-        "institute", "accession", "accession__taxon", "location"
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            lots = lots.filter(Q(number__icontains=data["q"]) | Q(accession__number=data["q"]))
-        if data["status"]:
-            lots = lots.filter(status=data["status"])
-        if data["collection"]:
-            lots = lots.filter(collection=data["collection"])
-    return form, lots
+    """The visible lots the lot list's filters select: the list and its labels share it."""
+    _filterset, lots = LotList().filtered(request)
+    return lots
 
 
-def lot_list(request):
-    form, lots = _filtered_lots(request)
-    page = Paginator(lots.order_by("institute__code", "sequence"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "inventory/lot_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query_string": params.urlencode(),
-            "label_params": [(k, v) for k, v in params.items() if k in LotFilterForm.base_fields],
+# What the lot tables show of each lot's relations, joined in the page's one query.
+LOT_COLUMNS = ("institute", "accession", "accession__taxon__crop", "location")
+
+
+class LotList(worklists.WorkList):
+    """Every seed lot the user may see."""
+
+    title = gettext_lazy("Seed lots")
+    table_class = LotTable
+    filterset_class = LotFilter
+    template_name = "inventory/lot_list.html"
+    csv_name = "seed-lots"
+
+    def rows(self, request, institutes):
+        return SeedLot.objects.filter(institute__in=institutes).select_related(*LOT_COLUMNS)
+
+    def extra_context(self, request):
+        params = [(k, v) for k, v in request.GET.items() if k in LotFilter.base_filters]
+        return {
+            "label_params": params,
             "label_form": LabelForm(initial={"language": translation.get_language()}),
-        },
-    )
+        }
 
 
 def _lot_page(
@@ -314,25 +313,57 @@ def location_readings(request, pk):
     return _location_page(request, location, status=400, upload_form=form)
 
 
-def alert_list(request):
-    institutes = list(_institutes(request.user))
-    ids = {i.pk for i in institutes}
+class AlertList(worklists.WorkList):
+    """One group of inventory alerts, each a tab of the alerts page with the storage excursions
+    above it."""
 
-    def mine(lot):
-        return lot.institute_id in ids
+    filterset_class = AlertFilter
+    template_name = "inventory/alerts.html"
+    tab = ""
 
-    return render(
-        request,
-        "inventory/alerts.html",
-        {
-            "below_reserve": [row for row in alerts.lots_below_reserve() if mine(row[0])],
-            "stale_moisture": [lot for lot in alerts.lots_with_stale_moisture() if mine(lot)],
-            "overdue": [row for row in services.processing_overdue() if mine(row[0])],
-            "out_of_range": [
-                e for e in alerts.storage_out_of_range() if e.location.institute_id in ids
-            ],
-        },
-    )
+    def extra_context(self, request):
+        institutes = permissions.institutes_where(request.user, VIEW)
+        return {"tab": self.tab, "out_of_range": alerts.storage_out_of_range(institutes)}
+
+
+class BelowReserveList(AlertList):
+    title = gettext_lazy("Lots below reserve")
+    table_class = BelowReserveTable
+    csv_name = "lots-below-reserve"
+    tab = "below_reserve"
+
+    def rows(self, request, institutes):
+        return alerts.below_reserve(institutes).select_related(*LOT_COLUMNS)
+
+
+class StaleMoistureList(AlertList):
+    title = gettext_lazy("Moisture content not measured recently")
+    table_class = StaleMoistureTable
+    csv_name = "lots-moisture-not-measured"
+    tab = "stale_moisture"
+
+    def rows(self, request, institutes):
+        return alerts.lots_with_stale_moisture(institutes).select_related(*LOT_COLUMNS)
+
+
+class ProcessingOverdueList(AlertList):
+    title = gettext_lazy("Processing overdue")
+    table_class = ProcessingOverdueTable
+    csv_name = "lots-processing-overdue"
+    tab = "processing_overdue"
+
+    @cached_property
+    def overdue(self) -> dict[int, str]:
+        """Why each late lot is late; a view instance serves one request, so once a request."""
+        return {lot.pk: why for lot, why in services.processing_overdue()}
+
+    def rows(self, request, institutes):
+        return SeedLot.objects.filter(institute__in=institutes, pk__in=self.overdue).select_related(
+            *LOT_COLUMNS
+        )
+
+    def table_kwargs(self, request):
+        return {"reasons": self.overdue}
 
 
 # --- lots: receipt, moves, processing ----------------------------------------------------------
@@ -588,7 +619,7 @@ def _labels_for(request, source: str):
     """The labels a request asks for, or None when the source is unknown."""
     copies = 1
     if source == "lots":
-        _form, lots = _filtered_lots(request)
+        lots = _filtered_lots(request)
         lots = lots.select_related("accession__taxon__crop").order_by("institute__code", "sequence")
         return labels.labels_for_lots(lots[: labels.MAX_LABELS + 1])
     if source == "lot":
