@@ -257,3 +257,50 @@ def test_serve_runs_a_worker_beside_it_which_stops_with_it(tmp_path):
     assert accessions(data) == 5
     # Its server gone, the worker stops by itself.
     wait_for(lambda: not jobs.worker_alive(finished[job]["worker"], None), seconds=30)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_web_import_is_queued_and_run_by_a_worker_on_the_database_queue(
+    client_for, curator, genebank, tmp_path, settings, monkeypatch
+):
+    """The queue as served (the database backend), on SQLite and PostgreSQL: the page shows the
+    job queued, a worker (here in this process, until the queue is empty) runs it."""
+    from django.urls import reverse
+
+    from genebank.accessions.models import Accession
+    from genebank.exchange import services
+    from genebank.exchange.models import ImportSession
+    from tests.exchange.test_views import prepared_session
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
+    client = client_for(curator)
+    session, mapping = prepared_session(
+        client, genebank, tmp_path, [mcpd_row(ACCENUMB=f"A{i}") for i in range(3)]
+    )
+    client.post(reverse("exchange:import_columns", args=[session.pk]), mapping)
+    session.refresh_from_db()
+    assert (session.status, session.job.status) == ("running", "queued")
+    page = client.get(reverse("exchange:import_preview", args=[session.pk])).content.decode()
+    assert "Queued: a worker starts on it" in page
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        jobs.run_worker(batch=True, interval=0)
+        session.refresh_from_db()
+        assert (session.status, session.rows, session.job.status) == ("validated", 3, "done")
+        client.post(reverse("exchange:import_commit", args=[session.pk]), {"rows": "all"})
+        session.refresh_from_db()
+        assert session.status == "running" and Accession.objects.count() == 0
+        jobs.run_worker(batch=True, interval=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    session = ImportSession.objects.get(pk=session.pk)
+    assert (session.status, session.created, session.job.status) == ("imported", 3, "done")
+    assert (session.job.stage, session.job.progress, session.job.worker) == (
+        "written",
+        3,
+        jobs.worker_id(),
+    )
+    assert Accession.objects.count() == 3

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,7 +268,7 @@ class _Heartbeat(threading.Thread):
                     requeued_at = time.monotonic()
             except DatabaseError as exc:  # SQLite locked by a long import: next time
                 logger.info("heartbeat: %s", exc)
-                close_old_connections()
+                connection.close()  # a fresh one next time, whatever state this was left in
             if self.beside and os.getppid() != self.beside:
                 # The server it was started beside is gone: finish the job at hand, then stop.
                 os.kill(os.getpid(), signal.SIGTERM)

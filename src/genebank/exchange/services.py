@@ -1740,10 +1740,15 @@ BACKGROUND_ROWS = 5000
 
 
 def session_progress(session) -> tuple[str, int] | None:
-    """(stage, rows) of the session's job while it is queued or running, else None."""
+    """(stage, rows) of the session's job while it is queued or running, else None.
+
+    The stage is "queued" until a worker takes the job, then the one its import reports.
+    """
     job = Job.objects.filter(pk=session.job_id).first() if session.job_id else None
     if job is None or not job.active:
         return None
+    if job.status == Job.Status.QUEUED:
+        return ("queued", 0)
     return (job.stage or "checked", job.progress)
 
 
