@@ -105,6 +105,29 @@ def test_a_job_whose_worker_died_runs_again_and_one_that_died_too_often_fails():
         assert job.status == "running"
 
 
+@pytest.mark.django_db
+def test_a_task_taken_by_a_worker_that_died_before_its_job_started_is_queued_again(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = jobs.enqueue_job("test-count", upto=1)
+    host, _pid, started = jobs.worker_id().split(":")
+    DBTaskResult.objects.filter(id=job.task_id).update(
+        status="RUNNING", worker_ids=[f"{host}:{dead_pid()}:{started}"]
+    )
+    other = jobs.enqueue_job("test-count", upto=1)
+    DBTaskResult.objects.filter(id=other.task_id).update(
+        status="RUNNING", worker_ids=["elsewhere:1:1"]
+    )
+    assert jobs.requeue_claimed_tasks() == [job.pk]
+    old = job.task_id
+    job.refresh_from_db()
+    assert job.status == "queued" and job.task_id != old
+    assert DBTaskResult.objects.get(id=old).status == "FAILED"
+    assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
+    assert DBTaskResult.objects.get(id=other.task_id).status == "RUNNING"
+
+
 # --- real workers, in their own processes, on the database queue --------------------------------
 
 

@@ -24,7 +24,8 @@ from genebank.core.models import Job
 
 logger = logging.getLogger(__name__)
 
-HOST = socket.gethostname()
+# Cut so that a worker id fits the task queue's 64 characters.
+HOST = socket.gethostname()[:40]
 # How often a worker writes its running job's heartbeat and progress, and looks for jobs whose
 # worker died.
 HEARTBEAT_EVERY = 2.0
@@ -237,6 +238,34 @@ def requeue_abandoned_jobs() -> list[int]:
     return done
 
 
+def requeue_claimed_tasks() -> list[int]:
+    """Fail the queue's tasks left running by a dead worker of this host, and queue again the
+    jobs it claimed but had not started (it died between taking the task and the job)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(run_job.get_backend(), DatabaseBackend):
+        return []
+    requeued: list[int] = []
+    for result in DBTaskResult.objects.filter(status="RUNNING"):
+        worker = result.worker_ids[-1] if result.worker_ids else ""
+        if worker.partition(":")[0] != HOST or worker_alive(worker, None):
+            continue  # another host's workers are judged by their jobs' heartbeats
+        with transaction.atomic():
+            _fail_task_result(str(result.id))
+            args = result.args_kwargs.get("args") or [None]
+            if (
+                result.task_path.endswith(".run_job")
+                and Job.objects.filter(
+                    pk=args[0], status=Job.Status.QUEUED, task_id=str(result.id)
+                ).exists()
+            ):
+                again = run_job.enqueue(args[0])
+                Job.objects.filter(pk=args[0]).update(task_id=str(again.id))
+                requeued.append(args[0])
+    return requeued
+
+
 def _fail_task_result(task_id: str) -> None:
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
@@ -265,6 +294,7 @@ class _Heartbeat(threading.Thread):
                 self.beat()
                 if time.monotonic() - requeued_at > REQUEUE_EVERY:
                     requeue_abandoned_jobs()
+                    requeue_claimed_tasks()
                     requeued_at = time.monotonic()
             except DatabaseError as exc:  # SQLite locked by a long import: next time
                 logger.info("heartbeat: %s", exc)
@@ -299,12 +329,13 @@ def run_worker(*, beside: int | None = None, interval: float = 1.0, batch: bool 
 
     global _heartbeat
     requeue_abandoned_jobs()
+    requeue_claimed_tasks()
     _heartbeat = _Heartbeat(beside)
     _heartbeat.start()
     try:
         call_command(
             "db_worker",
-            worker_id=worker_id()[:64],
+            worker_id=worker_id(),
             interval=interval,
             batch=batch,
             reload=False,
@@ -330,7 +361,9 @@ class WorkerBesideServer:
 
     def _start(self) -> subprocess.Popen:
         command = [sys.executable, "-m", "genebank.cli", "worker", "--beside", str(os.getpid())]
-        return subprocess.Popen(command)
+        # Its own session: Ctrl+C on the server's terminal reaches the server only, which then
+        # asks the worker once to stop (a second signal would end the job at hand at once).
+        return subprocess.Popen(command, start_new_session=True)
 
     def _keep(self) -> None:
         while not self.stopping.is_set():
@@ -345,9 +378,9 @@ class WorkerBesideServer:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()  # it finishes the job at hand
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                pass  # it is still finishing; it stops on its own when done
+                pass  # it is still finishing its job; it stops on its own when done
 
 
 def start_worker_beside_server() -> WorkerBesideServer:
