@@ -228,8 +228,10 @@ def test_an_import_survives_its_worker_killed_mid_write(tmp_path):
     finally:
         first.wait(timeout=30)
     assert first.returncode == -signal.SIGKILL
-    assert listed(data)[job]["status"] == "running"  # as the dead worker left it
     assert accessions(data) == 0
+    # Left running by the dead worker, it is shown (and kept) queued for the next one.
+    assert listed(data)[job]["status"] == "queued"
+    assert "queued to run again" in listed(data)[job]["message"]
     second = worker(data)
     try:
         finished = wait_for(

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from genebank.core.jobs import requeue_abandoned_jobs, requeue_claimed_tasks
 from genebank.core.models import Job
 
 
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
 
     def handle(self, *args, json: bool, limit: int, **options):
+        # A job whose worker died is shown queued (as it is, for the next worker), never running.
+        requeue_abandoned_jobs()
+        requeue_claimed_tasks()
         jobs = [
             {
                 "id": job.pk,
