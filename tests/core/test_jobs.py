@@ -131,27 +131,26 @@ def test_a_task_taken_by_a_worker_that_died_before_its_job_started_is_queued_aga
 # --- real workers, in their own processes, on the database queue --------------------------------
 
 
-def genebank(*args, data_dir: Path, **popen) -> subprocess.CompletedProcess:
+def genebank(*args, data_dir: Path, **variables: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(GENEBANK), *map(str, args)],
-        env=subprocess_env(data_dir),
+        env=subprocess_env(data_dir, **variables),
         capture_output=True,
         text=True,
         timeout=300,
-        **popen,
     )
 
 
-def listed(data_dir: Path) -> dict[int, dict]:
-    done = genebank("jobs", "--json", data_dir=data_dir)
+def listed(data_dir: Path, **variables: str) -> dict[int, dict]:
+    done = genebank("jobs", "--json", data_dir=data_dir, **variables)
     assert done.returncode == 0, done.stderr
     return {job["id"]: job for job in json.loads(done.stdout)}
 
 
-def worker(data_dir: Path) -> subprocess.Popen:
+def worker(data_dir: Path, **variables: str) -> subprocess.Popen:
     return subprocess.Popen(
         [str(GENEBANK), "worker"],
-        env=subprocess_env(data_dir),
+        env=subprocess_env(data_dir, **variables),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: its checking child goes with it
@@ -329,3 +328,71 @@ def test_a_web_import_is_queued_and_run_by_a_worker_on_the_database_queue(
         jobs.worker_id(),
     )
     assert Accession.objects.count() == 3
+
+
+@pytest.fixture
+def postgresql_of_its_own():
+    """A fresh PostgreSQL database for worker processes, beside the suite's when it runs on
+    PostgreSQL (the processes cannot see the test's transactions); its URL, dropped after."""
+    url = os.environ.get("GENEBANK_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the suite runs on SQLite")
+    import psycopg
+
+    base, _slash, name = url.partition("?")[0].rpartition("/")
+    own = f"{name}_workers_{os.getpid()}"
+    with psycopg.connect(url.partition("?")[0], autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{own}"')
+        admin.execute(f'CREATE DATABASE "{own}"')
+    try:
+        yield f"{base}/{own}"
+    finally:
+        with psycopg.connect(url.partition("?")[0], autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+def test_an_import_survives_its_worker_killed_mid_write_on_postgresql(
+    tmp_path, postgresql_of_its_own
+):
+    """As on SQLite; here the progress of the writing is seen while it runs (its heartbeat
+    thread writes it through a connection of its own, outside the import's transaction)."""
+    import psycopg
+
+    url = postgresql_of_its_own
+    data = tmp_path / "data"
+    rows = 20_000
+    path = write_csv(tmp_path / "big.csv", [mcpd_row(ACCENUMB=f"JO-{i:06d}") for i in range(rows)])
+    queued = genebank(
+        "import", "mcpd", path, "--background", "--json", data_dir=data, GENEBANK_DATABASE_URL=url
+    )
+    assert queued.returncode == 0, queued.stderr
+    job = json.loads(queued.stdout)["job"]
+
+    def accessions_there() -> int:
+        with psycopg.connect(url) as connection:
+            return connection.execute("SELECT count(*) FROM accessions_accession").fetchone()[0]
+
+    first = worker(data, GENEBANK_DATABASE_URL=url)
+    try:
+        seen = wait_for(
+            lambda: (lambda j: j["status"] == "running" and j["stage"] == "written" and j)(
+                listed(data, GENEBANK_DATABASE_URL=url)[job]
+            )
+        )
+        assert seen["progress"] < rows
+        os.killpg(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(timeout=30)
+    assert accessions_there() == 0
+    second = worker(data, GENEBANK_DATABASE_URL=url)
+    try:
+        finished = wait_for(
+            lambda: (
+                listed(data, GENEBANK_DATABASE_URL=url)[job]["status"] in ("done", "failed")
+                and listed(data, GENEBANK_DATABASE_URL=url)
+            )
+        )
+    finally:
+        stop(second)
+    assert (finished[job]["status"], finished[job]["attempts"]) == ("done", 2), finished[job]
+    assert accessions_there() == rows

@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 "id": job.pk,
                 "kind": job.kind,
                 "status": job.status,
+                "stage": job.stage,
                 "progress": job.progress,
                 "total": job.total,
                 "message": job.message,
