@@ -396,3 +396,21 @@ def test_an_import_survives_its_worker_killed_mid_write_on_postgresql(
         stop(second)
     assert (finished[job]["status"], finished[job]["attempts"]) == ("done", 2), finished[job]
     assert accessions_there() == rows
+
+
+@pytest.mark.django_db
+def test_import_background_prints_the_job_and_refuses_a_missing_file(tmp_path, settings):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(tmp_path / "p.csv", [mcpd_row()])
+    out = io.StringIO()
+    call_command("import", "mcpd", str(path), background=True, json=True, stdout=out)
+    job = Job.objects.get(pk=json.loads(out.getvalue())["job"])
+    assert (job.kind, job.status, job.progress) == ("import-file", "done", 1)  # run at once here
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "mcpd", str(tmp_path / "nope.csv"), background=True)
+    assert refused.value.returncode == 2
+    assert Job.objects.count() == 1
