@@ -14,6 +14,13 @@ def _language_reset():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Queued jobs run at once, in the test's thread and transaction; the tests of the queue
+    itself run real workers (tests/core/test_jobs.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def genebank(db):
     return InstituteFactory(

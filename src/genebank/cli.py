@@ -12,7 +12,10 @@ USAGE = """usage: genebank COMMAND [options]
 
   serve [--host HOST] [--port PORT]   serve the web application (default 127.0.0.1:8000)
   demo [--if-empty]                   load the demo collection and one user per role
-  import mcpd FILE ...                import an MCPD passport file (see `genebank import --help`)
+  worker                              run queued jobs until stopped (serve runs one itself)
+  jobs [--json]                       the queued, running and finished jobs
+  import mcpd FILE ...                import an MCPD passport file (see `genebank import --help`;
+                                      --background queues it as a job)
   export mcpd -o FILE ...             export MCPD passport data
   help                                every other command (Django management commands)
 """

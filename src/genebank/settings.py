@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "rest_framework",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "genebank.core",
     "genebank.accessions",
     "genebank.exchange",
@@ -192,6 +194,11 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Long work (imports, exports, label batches) runs as tasks queued in the database: no broker to
+# install, the same on SQLite and PostgreSQL. `genebank serve` starts a worker beside the server;
+# `genebank worker` runs one alone. What each task is doing is kept in genebank.core.models.Job.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Checked by every service that sets a password (genebank.core.services) and the password page.

@@ -1,9 +1,6 @@
 """Review items 7-10 on the import side: formula-like values, interrupted sessions, checking
 without the write lock, long values and unclosed quotes."""
 
-import os
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -14,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genebank.accessions.models import Accession, CollectingEvent
+from genebank.core.models import Job
 from genebank.exchange import services
 from genebank.exchange.mcpd import (
     ERROR,
@@ -68,14 +66,8 @@ def test_formula_like_texts_are_kept_with_a_warning(genebank, tmp_path):
 # --- 8: a session whose process died ------------------------------------------------------------
 
 
-def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
 @pytest.mark.django_db
-def test_a_running_session_whose_process_died_is_interrupted_and_can_be_discarded(
+def test_a_running_session_whose_job_is_gone_is_interrupted_and_can_be_discarded(
     client_for, curator, genebank, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -86,10 +78,9 @@ def test_a_running_session_whose_process_died_is_interrupted_and_can_be_discarde
         {"file": SimpleUploadedFile(path.name, path.read_bytes()), "institute": genebank.pk},
     )
     session = ImportSession.objects.get()
-    # What a server killed during an import leaves: running, in a process that no longer is.
-    ImportSession.objects.filter(pk=session.pk).update(
-        status="running", task="commit", worker_host=services.HOST, worker_pid=dead_pid()
-    )
+    # Running, with no job left to finish it (a job is queued again when its worker dies, and
+    # fails for good only when that happened too often).
+    ImportSession.objects.filter(pk=session.pk).update(status="running", task="commit", job=None)
     page = client.get(reverse("exchange:import_start")).content.decode()
     assert "Interrupted" in page and "Running" not in page
     session.refresh_from_db()
@@ -103,32 +94,20 @@ def test_a_running_session_whose_process_died_is_interrupted_and_can_be_discarde
 
 
 @pytest.mark.django_db
-def test_a_session_running_elsewhere_is_left_alone_until_it_is_stale(
-    client_for, curator, genebank, tmp_path, settings
-):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_a_session_whose_job_is_queued_or_running_is_left_alone(curator, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    job = Job.objects.create(kind="import", status="queued")
     session = ImportSession.objects.create(
-        user=curator, original_name="p.csv", status="running", task="validate"
+        user=curator, original_name="p.csv", status="running", task="validate", job=job
     )
-    # A live process of this host (this test's parent), and one of another host.
-    ImportSession.objects.filter(pk=session.pk).update(
-        worker_host=services.HOST, worker_pid=os.getppid()
-    )
-    session.refresh_from_db()
-    assert not services.mark_if_interrupted(session)
-    with pytest.raises(ValueError):
-        services.discard_import_session(session, curator)
-    ImportSession.objects.filter(pk=session.pk).update(worker_host="elsewhere", worker_pid=1)
-    session.refresh_from_db()
-    assert not services.mark_if_interrupted(session)
-    ImportSession.objects.filter(pk=session.pk).update(
-        updated_at=timezone.now() - services.STALE_AFTER - timedelta(minutes=1)
-    )
-    session.refresh_from_db()
+    for status in ("queued", "running"):
+        Job.objects.filter(pk=job.pk).update(status=status)
+        assert not services.mark_if_interrupted(session)
+        with pytest.raises(ValueError):
+            services.discard_import_session(session, curator)
+        with pytest.raises(ValueError):
+            services.run_session_task(session, "validate", curator)
+    Job.objects.filter(pk=job.pk).update(status="done")
     services.discard_import_session(session, curator)
     assert session.status == "discarded"
 

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from genebank.accessions.models import Accession
+from genebank.core.models import Job
 from genebank.exchange.models import ImportSession
 from tests.exchange.conftest import mcpd_row, write_csv
 
@@ -132,16 +133,6 @@ def test_sessions_belong_to_their_user(
     assert other.get(reverse("exchange:import_columns", args=[session.pk])).status_code == 404
 
 
-class InlineThread:
-    """Runs the background task at once, in this thread, inside the test's transaction."""
-
-    def __init__(self, target, args, **kwargs):
-        self.target, self.args = target, args
-
-    def start(self):
-        self.target(*self.args)
-
-
 def prepared_session(client, genebank, tmp_path, rows):
     path = write_csv(tmp_path / "p.csv", rows)
     upload(client, path, institute=genebank.pk)
@@ -150,14 +141,13 @@ def prepared_session(client, genebank, tmp_path, rows):
     return session, mapping
 
 
-def test_large_files_are_checked_and_imported_in_the_background(
+def test_large_files_are_checked_and_imported_as_queued_jobs(
     client_for, curator, genebank, tmp_path, settings, monkeypatch
 ):
     from genebank.exchange import services
 
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
-    monkeypatch.setattr(services.threading, "Thread", InlineThread)
     client = client_for(curator)
     session, mapping = prepared_session(
         client, genebank, tmp_path, [mcpd_row(ACCENUMB=f"A{i}") for i in range(3)]
@@ -170,7 +160,16 @@ def test_large_files_are_checked_and_imported_in_the_background(
     session.refresh_from_db()
     assert session.status == "imported" and session.created == 3
     assert Accession.objects.count() == 3
-    assert not services._RUNNING
+    # Run by the queue (at once in tests): the session points to its job, which says how it went.
+    job = session.job
+    assert (job.kind, job.status, job.user, job.params["task"]) == (
+        "import",
+        "done",
+        curator,
+        "commit",
+    )
+    assert (job.stage, job.progress, job.attempts) == ("written", 3, 1)
+    assert Job.objects.filter(kind="import", status="done").count() == 2
 
 
 def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
@@ -181,10 +180,11 @@ def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
     settings.MEDIA_ROOT = tmp_path / "media"
     client = client_for(curator)
     session, _mapping = prepared_session(client, genebank, tmp_path, [mcpd_row()])
+    # What a worker running the job has written so far.
+    job = Job.objects.create(kind="import", status="running", stage="written", progress=250)
     ImportSession.objects.filter(pk=session.pk).update(
-        status="running", task="commit", row_estimate=1000
+        status="running", task="commit", row_estimate=1000, job=job
     )
-    monkeypatch.setitem(services._RUNNING, session.pk, ("written", 250))
     page = client.get(reverse("exchange:import_preview", args=[session.pk]))
     html = page.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
@@ -193,10 +193,12 @@ def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
     session.refresh_from_db()
     with pytest.raises(ValueError):
         services.run_session_task(session, "commit", curator, skip_invalid=False)
-    # The server stopped while it ran: the user is told and can start again.
-    services._RUNNING.pop(session.pk)
+    # Its worker died too often and the job failed for good: the user is told and can start again.
+    Job.objects.filter(pk=job.pk).update(status="failed", message="Its worker stopped 3 times.")
     response = client.get(reverse("exchange:import_preview", args=[session.pk]))
     assert response["Location"] == reverse("exchange:import_columns", args=[session.pk])
+    session.refresh_from_db()
+    assert (session.status, session.task_error) == ("interrupted", "Its worker stopped 3 times.")
 
 
 def test_a_failed_background_task_is_reported(
@@ -206,7 +208,6 @@ def test_a_failed_background_task_is_reported(
 
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
-    monkeypatch.setattr(services.threading, "Thread", InlineThread)
     client = client_for(curator)
     session, mapping = prepared_session(
         client, genebank, tmp_path, [mcpd_row(), mcpd_row(ACCENUMB="B")]
@@ -221,6 +222,8 @@ def test_a_failed_background_task_is_reported(
     assert (session.status, session.task_error) == ("uploaded", "disk full")
     page = client.get(reverse("exchange:import_columns", args=[session.pk]))
     assert "disk full" in page.content.decode()
+    session.refresh_from_db()
+    assert (session.job.status, session.job.message) == ("failed", "disk full")
 
 
 def test_a_file_not_imported_can_be_discarded(

@@ -242,3 +242,58 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.institute.code} – {self.get_role_display()}"
+
+
+class Job(models.Model):
+    """One piece of long work queued as a task: what it is, how far it got, and how it ended.
+
+    Any process reads it (the page that started it, `genebank jobs`), so a job's state survives a
+    restart of the server; genebank.core.jobs is the only code that writes it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # A short word for the part of the work under way ("checked", "written"), for the page.
+    stage = models.CharField(_("stage"), max_length=30, blank=True)
+    progress = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    # The worker process running it (host:pid:start) and when it last said it was alive: a job
+    # whose worker is gone is queued again (genebank.core.jobs.requeue_abandoned_jobs).
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
+    heartbeat = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from genebank.core.models import Institute
+from genebank.core.models import Institute, Job
 
 
 class ImportSession(models.Model):
@@ -46,10 +46,15 @@ class ImportSession(models.Model):
     row_estimate = models.PositiveIntegerField(_("rows in the file (estimate)"), default=0)
     task = models.CharField(_("task"), max_length=20, blank=True)
     task_error = models.TextField(_("what went wrong"), blank=True)
-    # The process that runs the session's task (until a job queue does): when it is gone, the
-    # session was interrupted, and is shown and handled as such rather than "running" forever.
-    worker_host = models.CharField(_("worker host"), max_length=255, blank=True)
-    worker_pid = models.PositiveIntegerField(_("worker process"), null=True, blank=True)
+    # The queued job that checks or imports the file; its progress is the session's.
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     rows = models.PositiveIntegerField(_("rows"), default=0)
     rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     created = models.PositiveIntegerField(_("accessions created"), default=0)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import gc
 import logging
 import multiprocessing
 import operator
 import os
 import shutil
-import socket
 import tempfile
 import threading
 from collections import Counter
@@ -36,7 +34,8 @@ from genebank.accessions.models import (
 )
 from genebank.accessions.registries import mcpd_fields
 from genebank.accessions.sensitive import OPERATOR, shows_exact_site, withheld_site
-from genebank.core.models import Country, Institute, Taxon
+from genebank.core.jobs import enqueue_job, job_progress, worker_forks_safely
+from genebank.core.models import Country, Institute, Job, Taxon
 from genebank.core.services import mark_change
 from genebank.core.spreadsheets import spreadsheet_text
 from genebank.exchange import safe_files
@@ -275,7 +274,9 @@ def _checked_batches(
 
 
 def _may_fork() -> bool:
-    return hasattr(os, "fork") and threading.active_count() == 1
+    # A worker's heartbeat thread is the one other thread allowed: the child never uses its lock
+    # or its connection.
+    return hasattr(os, "fork") and (threading.active_count() == 1 or worker_forks_safely())
 
 
 def _checked_here(table, mapping, reader: RowReader) -> Generator[list[tuple], None, None]:
@@ -1673,8 +1674,6 @@ def _run_session(
     session.status = session.Status.IMPORTED if result.written else session.Status.VALIDATED
     session.task = ""
     session.task_error = ""
-    session.worker_pid = None
-    session.worker_host = ""
     session.save()
     return result
 
@@ -1723,64 +1722,40 @@ def commit_import_session(
     )
 
 
-# Files with more rows than this are checked and imported in a background thread of the server
-# (no task queue to install); the page shows a progress bar and can be left and come back to.
+# Files with more rows than this are checked and imported as a queued job (genebank.core.jobs)
+# by a worker process; the page shows its progress and can be left and come back to.
 BACKGROUND_ROWS = 5000
-# Session id -> (stage, rows done) for the tasks running in this process.
-_RUNNING: dict[int, tuple[str, int]] = {}
-_RUNNING_LOCK = threading.Lock()
-
-
-# A running session of another host (whose processes cannot be seen from here) is taken for
-# interrupted when it started longer ago than this; no import of a passport file takes as long.
-STALE_AFTER = dt.timedelta(hours=12)
-HOST = socket.gethostname()
 
 
 def session_progress(session) -> tuple[str, int] | None:
-    """(stage, rows) of a task running in this process, or None (finished, or interrupted)."""
-    return _RUNNING.get(session.pk)
+    """(stage, rows) of the session's job while it is queued or running, else None.
 
-
-def _process_alive(pid: int) -> bool | None:
-    """Whether a process of this host is alive; None where that cannot be asked (Windows)."""
-    if os.name != "posix":
-        return None  # os.kill(pid, 0) would send CTRL_C_EVENT there
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, another user's
-    return True
-
-
-def session_interrupted(session) -> bool:
-    """Whether a session marked running has lost the process that ran its task.
-
-    Its own process knows its tasks; another process of this host is asked whether the worker
-    process lives; of another host, only the age of the task tells.
+    The stage is "queued" until a worker takes the job, then the one its import reports.
     """
-    if session.status != session.Status.RUNNING:
-        return False
-    pid = session.worker_pid
-    if not pid or (session.worker_host == HOST and pid == os.getpid()):
-        # Its worker is (or, not recorded, was) this process.
-        return session.pk not in _RUNNING
-    if session.worker_host == HOST:
-        alive = _process_alive(pid)
-        if alive is not None:
-            return not alive
-    return timezone.now() - session.updated_at > STALE_AFTER
+    job = Job.objects.filter(pk=session.job_id).first() if session.job_id else None
+    if job is None or not job.active:
+        return None
+    if job.status == Job.Status.QUEUED:
+        return ("queued", 0)
+    return (job.stage or "checked", job.progress)
 
 
 def mark_if_interrupted(session) -> bool:
-    """Record a session whose task was interrupted as such (it can then be run again or
-    discarded); True if it was. Nothing of its file was written: the import's transaction died
-    with its process."""
-    if not session_interrupted(session):
+    """Record a running session whose job ended without finishing it (its worker died too often,
+    or the job is gone) as interrupted: it can then be run again or discarded. True if it was.
+
+    Nothing of its file was written: the import's transaction died with its process.
+    """
+    if session.status != session.Status.RUNNING:
         return False
-    message = _("The server stopped while this file was being processed; nothing was imported.")
+    job = Job.objects.filter(pk=session.job_id).first() if session.job_id else None
+    if job is not None and job.active:
+        return False
+    message = (
+        job.message
+        if job is not None and job.status == Job.Status.FAILED and job.message
+        else _("The server stopped while this file was being processed; nothing was imported.")
+    )
     changed = (
         type(session)
         .objects.filter(pk=session.pk, status=session.Status.RUNNING)
@@ -1788,15 +1763,11 @@ def mark_if_interrupted(session) -> bool:
             status=session.Status.INTERRUPTED,
             task="",
             task_error=message,
-            worker_pid=None,
-            worker_host="",
             updated_at=timezone.now(),
         )
     )
     if changed:
-        logger.warning(
-            "import session %s was interrupted (process %s)", session.pk, session.worker_pid
-        )
+        logger.warning("import session %s was interrupted (job %s)", session.pk, session.job_id)
     # Also when not changed: the task has just ended, and the record says how.
     session.refresh_from_db()
     return bool(changed)
@@ -1812,7 +1783,7 @@ def discard_import_session(session, user) -> None:
     if session.status == Status.IMPORTED:
         raise ValueError(_("This file has been imported: it stays as the source of its records."))
     mark_if_interrupted(session)
-    if session.status == Status.RUNNING or session.pk in _RUNNING:
+    if session.status == Status.RUNNING:
         raise ValueError(_("This file is being processed: wait until it is done."))
     if session.status == Status.DISCARDED:
         return
@@ -1830,7 +1801,7 @@ def discard_import_session(session, user) -> None:
 
 
 def run_session_task(session, task: str, user, **options) -> bool:
-    """Check ("validate") or import ("commit") the session's file; True if it went to the background.
+    """Check ("validate") or import ("commit") the session's file; True if it was queued as a job.
 
     Small files are done at once. A task already running for the session is an error.
     """
@@ -1841,7 +1812,7 @@ def run_session_task(session, task: str, user, **options) -> bool:
     if session.status == session.Status.DISCARDED:
         raise ValueError(_("This file was discarded: upload it again."))
     mark_if_interrupted(session)
-    if session.pk in _RUNNING or session.status == session.Status.RUNNING:
+    if session.status == session.Status.RUNNING:
         raise ValueError(_("This file is being processed already."))
     if session.row_estimate < BACKGROUND_ROWS:
         if task == "validate":
@@ -1849,54 +1820,170 @@ def run_session_task(session, task: str, user, **options) -> bool:
         else:
             commit_import_session(session, user, **options)
         return False
-    with _RUNNING_LOCK:
-        if session.pk in _RUNNING:
-            raise ValueError(_("This file is being processed already."))
-        _RUNNING[session.pk] = ("checked", 0)
     previous = session.status if session.status != session.Status.INTERRUPTED else ""
-    type(session).objects.filter(pk=session.pk).update(
-        status=session.Status.RUNNING,
-        task=task,
-        task_error="",
-        worker_host=HOST,
-        worker_pid=os.getpid(),
-        updated_at=timezone.now(),
-    )
-    thread = threading.Thread(
-        target=_background_task,
-        args=(session.pk, task, user.pk, previous, options),
-        name=f"import-session-{session.pk}",
-        daemon=True,
-    )
-    thread.start()
+    sessions = type(session).objects.filter(pk=session.pk)
+    with transaction.atomic():
+        # Marked running first, in the job's transaction: two clicks queue one job.
+        if not sessions.exclude(status=session.Status.RUNNING).update(
+            status=session.Status.RUNNING, task=task, task_error="", updated_at=timezone.now()
+        ):
+            raise ValueError(_("This file is being processed already."))
+        job = enqueue_job(
+            "import",
+            user=user,
+            total=session.row_estimate,
+            message=session.original_name,
+            session=session.pk,
+            task=task,
+            user_id=user.pk,
+            previous=previous,
+            options=options,
+        )
+        sessions.update(job=job)
+    session.refresh_from_db()
     return True
 
 
-def _background_task(pk: int, task: str, user_id: int, previous: str, options: dict) -> None:
+def run_queued_session_task(
+    job, *, session: int, task: str, user_id: int, previous: str, options: dict
+) -> None:
+    """The work of an import job: check or import the session's file, reporting progress.
+
+    Run again after its worker died, it starts over: the session is still running, and nothing
+    of the file was written (or all of it was, and importing it again changes nothing).
+    """
     from django.contrib.auth import get_user_model
 
     from genebank.exchange.models import ImportSession
 
-    def progress(stage: str, rows: int) -> None:
-        _RUNNING[pk] = (stage, rows)
+    record = ImportSession.objects.select_related("institute").get(pk=session)
+    if record.status != ImportSession.Status.RUNNING:
+        return  # discarded or finished meanwhile
+    user = get_user_model().objects.get(pk=user_id)
+    with job_progress(job) as report:
 
-    try:
-        session = ImportSession.objects.select_related("institute").get(pk=pk)
-        user = get_user_model().objects.get(pk=user_id)
-        if task == "validate":
-            validate_import_session(session, on_progress=progress)
-        else:
-            commit_import_session(session, user, on_progress=progress, **options)
-    except Exception as exc:  # the user must see it on the page; the log keeps the traceback
-        logger.exception("Import session %s: %s failed", pk, task)
-        fallback = previous or (
-            ImportSession.Status.VALIDATED if task == "commit" else ImportSession.Status.UPLOADED
-        )
-        ImportSession.objects.filter(pk=pk).update(
-            status=fallback, task="", task_error=str(exc), worker_pid=None, worker_host=""
-        )
-    finally:
-        with _RUNNING_LOCK:
-            _RUNNING.pop(pk, None)
-        if not connection.in_atomic_block:
-            connection.close()
+        def progress(stage: str, rows: int) -> None:
+            text = (
+                _("%(file)s: %(rows)s rows written")
+                if stage == "written"
+                else _("%(file)s: %(rows)s rows checked")
+            )
+            report(rows, stage=stage, message=text % {"file": record.original_name, "rows": rows})
+
+        try:
+            if task == "validate":
+                validate_import_session(record, on_progress=progress)
+            else:
+                commit_import_session(record, user, on_progress=progress, **options)
+        except Exception as exc:  # the user must see it on the page; the job keeps the error
+            fallback = previous or (
+                ImportSession.Status.VALIDATED
+                if task == "commit"
+                else ImportSession.Status.UPLOADED
+            )
+            ImportSession.objects.filter(pk=session).update(
+                status=fallback, task="", task_error=str(exc)
+            )
+            raise
+
+
+# --- imports queued from the command line -------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    """A queued import that rejected rows: its job fails, with the summary as its message."""
+
+
+def queue_file_import(path: str | Path, *, user=None, mapping_path=None, **options) -> Job:
+    """Queue the import of a file as a job: a copy is kept in the uploads (readable by the genebank
+    only) until the job ends, so the file may change or go meanwhile.
+
+    options are import_mcpd's: sheet, institute, dry_run, skip_invalid, update; errors is the
+    path of a problems CSV to write.
+    """
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    path = Path(path)
+    month = timezone.now().strftime("%Y/%m")
+    with path.open("rb") as fh:
+        stored = default_storage.save(f"imports/queued/{month}/{path.name}", File(fh))
+    stored_mapping = None
+    if mapping_path:
+        with Path(mapping_path).open("rb") as fh:
+            stored_mapping = default_storage.save(
+                f"imports/queued/{month}/{Path(mapping_path).name}", File(fh)
+            )
+    return enqueue_job(
+        "import-file",
+        user=user,
+        message=path.name,
+        path=stored,
+        name=path.name,
+        mapping=stored_mapping,
+        user_id=user.pk if user else None,
+        **options,
+    )
+
+
+def run_queued_file_import(
+    job,
+    *,
+    path: str,
+    name: str,
+    mapping: str | None,
+    user_id: int | None,
+    errors: str | None = None,
+    **options,
+) -> None:
+    """The work of a queued file import: import_mcpd of the kept copy, reporting progress."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
+
+    from genebank.exchange.readers import load_mapping
+
+    user = get_user_model().objects.get(pk=user_id) if user_id else None
+    errors_csv = ErrorsCsv(errors) if errors else None
+    with job_progress(job) as report:
+
+        def progress(stage: str, rows: int) -> None:
+            text = (
+                _("%(file)s: %(rows)s rows written")
+                if stage == "written"
+                else _("%(file)s: %(rows)s rows checked")
+            )
+            report(rows, stage=stage, message=text % {"file": name, "rows": rows})
+
+        try:
+            result = import_mcpd(
+                default_storage.path(path),
+                user=user,
+                mapping=load_mapping(default_storage.path(mapping)) if mapping else None,
+                on_problem=errors_csv,
+                on_progress=progress,
+                **options,
+            )
+        finally:
+            if errors_csv is not None:
+                errors_csv.close()
+            # Finished (or failed for good): the copy has served. A worker that dies leaves it
+            # for the job's next run.
+            for stored in (path, mapping):
+                if stored:
+                    default_storage.delete(stored)
+        summary = _(
+            "%(file)s: %(rows)s rows read; %(created)s new, %(updated)s updated, %(unchanged)s "
+            "unchanged, %(rejected)s rejected; %(errors)s errors, %(warnings)s warnings."
+        ) % {
+            "file": name,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+            "errors": result.errors,
+            "warnings": result.warnings,
+        }
+        if result.exit_status:
+            raise ImportRejected(summary)
+        report(result.rows, message=summary)

@@ -41,10 +41,16 @@ class Command(BaseCommand):
 
         from waitress import serve
 
+        from genebank.core.jobs import start_worker_beside_server
         from genebank.wsgi import application
 
         self.stdout.write(
             _("genebank is serving on %(url)s  (Ctrl+C to stop)")
             % {"url": f"http://{host}:{port}/"}
         )
-        serve(application, host=host, port=port, threads=threads, ident="genebank")
+        # Long work (imports, exports) runs in a worker process beside the server, not in it.
+        worker = start_worker_beside_server()
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="genebank")
+        finally:
+            worker.stop()

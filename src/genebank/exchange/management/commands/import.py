@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from genebank.core.models import WIEWS_CODE_VALIDATOR
 from genebank.exchange.mcpd import ERROR
 from genebank.exchange.readers import ReadError, load_mapping
-from genebank.exchange.services import ErrorsCsv, import_mcpd
+from genebank.exchange.services import ErrorsCsv, import_mcpd, queue_file_import
 
 SHOWN_PROBLEMS = 20
 
@@ -52,6 +54,14 @@ class Command(BaseCommand):
             help=_("columns and values of a non-MCPD file"),
         )
         parser.add_argument("--user", help=_("user name recorded in the history (default: none)"))
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help=_("queue the import as a job and return at once (see `genebank jobs`)"),
+        )
+        parser.add_argument(
+            "--json", action="store_true", help=_('with --background: print {"job": ID}')
+        )
 
     bars: dict | None = None
 
@@ -97,6 +107,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 self.fail(_("No user %(name)s.") % {"name": options["user"]})
+        if options["background"]:
+            self.queue(options, institute, user)
+            return
         errors_csv = None
         try:
             mapping = load_mapping(options["mapping"]) if options["mapping"] else None
@@ -129,6 +142,34 @@ class Command(BaseCommand):
         self.report(result, options)
         if result.exit_status:
             sys.exit(result.exit_status)
+
+    def queue(self, options, institute, user) -> None:
+        """Queue the import for a worker; the file is copied first, so it may change meanwhile."""
+        path = Path(options["file"])
+        try:
+            if options["mapping"]:
+                load_mapping(options["mapping"])  # a wrong mapping is told now, not in the job
+            if not path.is_file():
+                raise ReadError(_("%(path)s is not a file.") % {"path": path})
+            job = queue_file_import(
+                path,
+                user=user,
+                mapping_path=options["mapping"],
+                sheet=options["sheet"],
+                institute=institute,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                update=options["update"],
+                errors=str(Path(options["errors"]).resolve()) if options["errors"] else None,
+            )
+        except (ReadError, OSError) as exc:
+            self.fail(str(exc))
+        if options["json"]:
+            self.stdout.write(json.dumps({"job": job.pk}))
+        else:
+            self.stdout.write(
+                _("Queued as job %(id)s; `genebank jobs` shows how it goes.") % {"id": job.pk}
+            )
 
     def report(self, result, options) -> None:
         out = self.stdout
