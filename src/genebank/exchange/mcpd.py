@@ -35,6 +35,7 @@ from genebank.core.mcpd_values import (
     canonical_decimal,
     clean_country_code,
     clean_dms,
+    clean_genus,
     clean_text,
     clean_wiews_code,
     dedupe,
@@ -447,12 +448,7 @@ class RowReader:
         return self._code_list(text, "DUPLSITE")
 
     def field_GENUS(self, text):
-        problems = []
-        if text[:1].islower():
-            fixed = text[:1].upper() + text[1:]
-            problems.append(Problem("GENUS", text, _("Initial capital letter added."), WARNING))
-            text = fixed
-        return text, problems
+        return clean_genus(text, "GENUS")
 
     def field_ACCENAME(self, text):
         items, problems = split_list(text, "ACCENAME")
