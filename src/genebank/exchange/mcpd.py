@@ -168,7 +168,7 @@ CANONICAL_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 
 def read_canonical_decimal(text: str, low: float, high: float) -> bool:
     """Whether parse_coordinate keeps this text as it is, without problems: canonical, with at
-    most `places` decimals, within range. Most texts of a file are; they need no more work."""
+    most six decimals, within range. Most texts of a file are; they need no more work."""
     return (
         CANONICAL_DECIMAL_RE.fullmatch(text) is not None
         and text != "-0"
