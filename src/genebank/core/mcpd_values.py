@@ -76,6 +76,10 @@ def clean_text(text: str, field: str) -> tuple[str, list[Problem]]:
     return text, problems
 
 
+# ---------------------------------------------------------------------------------------------
+# Taxa (GENUS; the spelling of GENUS, SPECIES and SUBTAXA is accessions.checks.check_taxon)
+
+
 def clean_genus(text: str, field: str = "GENUS") -> tuple[str, list[Problem]]:
     """GENUS with its initial capital added (with a warning) when it starts in lower case:
     'hordeum' can only be Hordeum. The rest of the name's spelling is accessions.checks'."""
@@ -715,7 +719,7 @@ def _out_of_range(field: str, given: str, low, high) -> Problem:
 
 
 # ---------------------------------------------------------------------------------------------
-# Institute and country codes (INSTCODE, DONORCODE, COLLCODE, BREDCODE, DUPLSITE, ORIGCTY)
+# Codes: MCPD code lists (SAMPSTAT, COLLSRC, MLSSTAT, STORAGE), WIEWS institutes, ORIGCTY
 
 
 _CODE = re.compile(r"([0-9]+)(?:\.0*)?")
