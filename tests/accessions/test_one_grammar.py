@@ -28,6 +28,7 @@ FIELDS = {
     "DECLONGITUDE": ("longitude", ("DECLATITUDE", "latitude", "31")),
     "ELEVATION": ("elevation", None),
     "COORDUNCERT": ("coordinate_uncertainty", None),
+    "GENUS": ("genus", None),
 }
 
 HYPOTHESIS = settings(
@@ -52,7 +53,7 @@ def form_verdict(institute, field, text):
         data[other[1]] = other[2]
     form = AccessionForm(data, institutes=Institute.objects.all())
     valid = form.is_valid()
-    if name in form.errors:
+    if name in form.errors or (field == "GENUS" and not text):
         return ERROR
     assert valid, form.errors
     passport = services._normalise(form.passport_data())
@@ -74,7 +75,7 @@ def import_verdict(institute, field, text):
         raw[other[0]] = other[2]
     row = RowReader(["JOR", "SYR"]).read(2, raw)
     problems = [p for p in row.problems if p.field == field]
-    if any(p.severity == ERROR for p in problems):
+    if any(p.severity == ERROR for p in problems) or (field == "GENUS" and not text):
         return ERROR
     return row.values[field], bool(problems)
 
@@ -167,6 +168,19 @@ def test_numbers_have_one_verdict(genebank, field, text):
     assert_one_verdict(genebank, field, text)
 
 
+genera = st.text(alphabet="HhORordeumL× x-.", max_size=14)
+
+
+@example("GENUS", "hordeum")
+@example("GENUS", "HORDEUM")
+@example("GENUS", "×triticosecale")
+@example("GENUS", "hordeum vulgare")
+@HYPOTHESIS
+@given(st.just("GENUS"), genera)
+def test_genera_have_one_verdict(genebank, field, text):
+    assert_one_verdict(genebank, field, text)
+
+
 @pytest.mark.parametrize(
     "field, text, verdict",
     [
@@ -176,6 +190,7 @@ def test_numbers_have_one_verdict(genebank, field, text):
         ("COLLDATE", "1984 06 15", ("19840615", True)),
         ("OTHERNUMB", "ICARDA:IG 1", (":ICARDA:IG 1", True)),
         ("OTHERNUMB", "SYR002:IG 1", ("SYR002:IG 1", False)),
+        ("GENUS", "hordeum", ("Hordeum", True)),
     ],
 )
 def test_the_old_disagreements(genebank, field, text, verdict):

@@ -69,7 +69,7 @@ class TestRegister:
         assert Accession.objects.count() == before
 
     def test_errors_name_the_field(self, genebank, technician):
-        data = passport(genebank, genus="hordeum", acquisition_date="19951345")
+        data = passport(genebank, genus="hordeum vulgare", acquisition_date="19951345")
         with pytest.raises(PassportInvalid) as exc:
             services.register_accession(data, user=technician)
         fields = exc.value.message_dict

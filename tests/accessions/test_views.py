@@ -93,7 +93,7 @@ def test_bad_input_gets_field_messages_and_saves_nothing(client_for, technician,
     c = client_for(technician)
     response = c.post(
         reverse("accessions:create"),
-        form_data(genebank, genus="lens", acquisition_date="20241399", latitude="95"),
+        form_data(genebank, genus="lens culinaris", acquisition_date="20241399", latitude="95"),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors

@@ -48,11 +48,10 @@ class ValueField(forms.CharField):
     the importer reads it: its errors refuse the form, its warnings are kept for the form to
     show beside the service's."""
 
-    def __init__(self, mcpd_field: str, read, **kwargs):
+    def __init__(self, read, **kwargs):
         kwargs.setdefault("max_length", VALUE_TEXT_LENGTH)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.mcpd_field = mcpd_field
         self.read = read
         self.warnings: list = []
 
@@ -232,12 +231,10 @@ class AccessionForm(forms.Form):
     )
     site = forms.CharField(label=_("Collecting site"), max_length=400, required=False)
     latitude = ValueField(
-        "DECLATITUDE",
         partial(parse_decimal_coordinate, axis="lat"),
         label=_("Latitude (decimal degrees)"),
     )
     longitude = ValueField(
-        "DECLONGITUDE",
         partial(parse_decimal_coordinate, axis="lon"),
         label=_("Longitude (decimal degrees)"),
     )
@@ -254,7 +251,6 @@ class AccessionForm(forms.Form):
         help_text=_("e.g. 0762510W"),
     )
     coordinate_uncertainty = ValueField(
-        "COORDUNCERT",
         partial(
             parse_whole_number,
             field="COORDUNCERT",
@@ -270,7 +266,6 @@ class AccessionForm(forms.Form):
         label=_("Georeferencing method"), max_length=100, required=False
     )
     elevation = ValueField(
-        "ELEVATION",
         partial(
             parse_whole_number, field="ELEVATION", low=ELEVATION_RANGE[0], high=ELEVATION_RANGE[1]
         ),

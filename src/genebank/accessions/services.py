@@ -281,7 +281,9 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     if not (data.genus or "").strip():
         problems.append(checks.Problem("GENUS", "", _("The genus is required."), "error"))
     else:
-        problems += checks.check_taxon(data.genus, data.species, data.subtaxa)
+        genus, genus_problems = mcpd_values.clean_genus(data.genus.strip())
+        problems += genus_problems
+        problems += checks.check_taxon(genus, data.species, data.subtaxa)
 
     acq_date, date_problems = checks.parse_partial_date(data.acquisition_date or "", "ACQDATE")
     problems += date_problems
@@ -367,6 +369,7 @@ def _normalise(data: PassportData) -> PassportData:
     data.other_numbers = parse_other_numbers(format_other_numbers(data.other_numbers))
     for attr in ("genus", "species", "species_author", "subtaxa", "subtaxa_author"):
         setattr(data, attr, " ".join((getattr(data, attr) or "").split()))
+    data.genus = mcpd_values.clean_genus(data.genus)[0]
     return data
 
 

@@ -77,6 +77,20 @@ def clean_text(text: str, field: str) -> tuple[str, list[Problem]]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Taxa (GENUS; the spelling of GENUS, SPECIES and SUBTAXA is accessions.checks.check_taxon)
+
+
+def clean_genus(text: str, field: str = "GENUS") -> tuple[str, list[Problem]]:
+    """GENUS with its initial capital added (with a warning) when it starts in lower case:
+    'hordeum' can only be Hordeum. The rest of the name's spelling is accessions.checks'."""
+    if text[:1].islower():
+        return text[:1].upper() + text[1:], [
+            _warning(field, text, _("Initial capital letter added."))
+        ]
+    return text, []
+
+
+# ---------------------------------------------------------------------------------------------
 # Partial dates (ACQDATE, COLLDATE)
 
 EARLIEST_YEAR = 1700
@@ -542,6 +556,9 @@ def _read_plain_decimal(text: str, axis: str) -> tuple[Decimal] | None:
     return (_quantize(number),)
 
 
+_SPLIT_NUMBER = re.compile(r"[0-9.,]\s+[0-9.,]")
+
+
 @_memoized(_read_plain_decimal)
 def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Problem]]:
     """DECLATITUDE (-90..90) or DECLONGITUDE (-180..180) as a Decimal with six places."""
@@ -567,7 +584,18 @@ def parse_decimal_coordinate(text, axis: str) -> tuple[Decimal | None, list[Prob
         }
 
     if any(c.isspace() for c in value):
+        if _SPLIT_NUMBER.search(value):
+            # '12 5' may be 12.5, 125 or 12°5': not read.
+            problems.append(
+                _error(
+                    field,
+                    given,
+                    _("Not a number: %(value)s. ") % {"value": value} + expected(),
+                )
+            )
+            return None, problems
         value = "".join(value.split())
+        problems.append(_warning(field, given, _("Blanks removed: %(value)s.") % {"value": value}))
     if value.endswith("°"):
         value = value[:-1]
         problems.append(_warning(field, given, _("Degree sign removed.")))
@@ -642,14 +670,21 @@ ELEVATION_RANGE = (-500, 9000)
 COORDUNCERT_RANGE = (0, 2_000_000_000)
 
 
-def parse_whole_number(value, field: str, low: int, high: int) -> tuple[int | None, list[Problem]]:
-    """Whole metres between low and high: a decimal ('37.98', '37,98') rounded with a warning."""
+def _given(value) -> tuple[str, str] | None:
+    """A value as given and trimmed, or None when it holds nothing (None, a bool, blanks)."""
     if value is None or isinstance(value, bool):
-        return None, []
+        return None
     given = str(value)
     text = given.strip()
-    if not text:
+    return (given, text) if text else None
+
+
+def parse_whole_number(value, field: str, low: int, high: int) -> tuple[int | None, list[Problem]]:
+    """Whole metres between low and high: a decimal ('37.98', '37,98') rounded with a warning."""
+    found = _given(value)
+    if found is None:
         return None, []
+    given, text = found
     candidate = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
     try:
         number = Decimal(candidate)
@@ -684,7 +719,7 @@ def _out_of_range(field: str, given: str, low, high) -> Problem:
 
 
 # ---------------------------------------------------------------------------------------------
-# Institute and country codes (INSTCODE, DONORCODE, COLLCODE, BREDCODE, DUPLSITE, ORIGCTY)
+# Codes: MCPD code lists (SAMPSTAT, COLLSRC, MLSSTAT, STORAGE), WIEWS institutes, ORIGCTY
 
 
 _CODE = re.compile(r"([0-9]+)(?:\.0*)?")
@@ -694,12 +729,10 @@ def parse_code(value, field: str, codes) -> tuple[int | None, list[Problem]]:
     """A coded MCPD value (SAMPSTAT, COLLSRC, MLSSTAT, an item of STORAGE) as an int, if it is
     one of `codes`. '300', ' 300 ', '0300' and '300.0' all read 300: a spreadsheet writes the
     number 300 as 300.0, as it writes dates (see _from_excel_number)."""
-    if value is None or isinstance(value, bool):
+    found = _given(value)
+    if found is None:
         return None, []
-    given = str(value)
-    text = given.strip()
-    if not text:
-        return None, []
+    given, text = found
     match = _CODE.fullmatch(text)
     code = int(match.group(1)) if match else None
     if code is None or code not in codes:

@@ -35,6 +35,7 @@ from genebank.core.mcpd_values import (
     canonical_decimal,
     clean_country_code,
     clean_dms,
+    clean_genus,
     clean_text,
     clean_wiews_code,
     dedupe,
@@ -167,7 +168,7 @@ CANONICAL_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 
 def read_canonical_decimal(text: str, low: float, high: float) -> bool:
     """Whether parse_coordinate keeps this text as it is, without problems: canonical, with at
-    most `places` decimals, within range. Most texts of a file are; they need no more work."""
+    most six decimals, within range. Most texts of a file are; they need no more work."""
     return (
         CANONICAL_DECIMAL_RE.fullmatch(text) is not None
         and text != "-0"
@@ -447,12 +448,7 @@ class RowReader:
         return self._code_list(text, "DUPLSITE")
 
     def field_GENUS(self, text):
-        problems = []
-        if text[:1].islower():
-            fixed = text[:1].upper() + text[1:]
-            problems.append(Problem("GENUS", text, _("Initial capital letter added."), WARNING))
-            text = fixed
-        return text, problems
+        return clean_genus(text, "GENUS")
 
     def field_ACCENAME(self, text):
         items, problems = split_list(text, "ACCENAME")
