@@ -62,7 +62,8 @@ def test_register_find_and_switch_to_arabic(page, technician, genebank):
 def test_bad_input_shows_field_messages(page_for, technician, genebank):
     page = page_for(technician)
     page.goto("/accessions/new/")
-    page.fill("#id_genus", "cicer")
+    # A genus of two words is an error (one in lower case is only capitalised, with a warning).
+    page.fill("#id_genus", "cicer arietinum")
     page.fill("#id_acquisition_date", "20241345")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".field-error[data-field=genus]")).to_be_visible()
