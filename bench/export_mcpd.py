@@ -51,7 +51,8 @@ def child(source: str, data_dir: str, output: str) -> None:
     from genebank.cli import ensure_database
 
     ensure_database()
-    from genebank.exchange.services import export_mcpd, import_mcpd
+    from genebank.exchange.mcpd_export import export_mcpd
+    from genebank.exchange.mcpd_import import import_mcpd
 
     imported = import_mcpd(source)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -244,7 +244,7 @@ def child(path: str, data_dir: str, database_url: str) -> None:
     from genebank.cli import ensure_database
 
     ensure_database()
-    from genebank.exchange.services import import_mcpd
+    from genebank.exchange.mcpd_import import import_mcpd
 
     start = time.perf_counter()
     result = import_mcpd(path)

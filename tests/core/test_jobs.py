@@ -292,7 +292,7 @@ def test_a_web_import_is_queued_and_run_by_a_worker_on_the_database_queue(
     from django.urls import reverse
 
     from genebank.accessions.models import Accession
-    from genebank.exchange import services
+    from genebank.exchange import import_sessions as services
     from genebank.exchange.models import ImportSession
     from tests.exchange.test_views import prepared_session
 

@@ -87,24 +87,48 @@ def mcpd_file(tmp_path):
     return make
 
 
+# The modules of the import and export that bind each shared name with `from ... import`.
+EXCHANGE_MODULES = (
+    "genebank.exchange.mcpd_checking",
+    "genebank.exchange.mcpd_writer",
+    "genebank.exchange.mcpd_import",
+    "genebank.exchange.mcpd_export",
+    "genebank.exchange.pdci_store",
+    "genebank.exchange.import_sessions",
+)
+
+
+def patch_everywhere(monkeypatch, name: str, value) -> None:
+    """Set name to value in every exchange module that has it (each binds its own copy)."""
+    import importlib
+
+    found = False
+    for module_name in EXCHANGE_MODULES:
+        module = importlib.import_module(module_name)
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, value)
+            found = True
+    assert found, name
+
+
 def fork_always(monkeypatch, batch: int, **thresholds) -> list:
     """Large-file work forks whatever the size (thresholds set to 0); returns the forked works.
 
     Other tests may leave idle threads behind (background imports); none holds a lock here, so
     forking is allowed too.
     """
-    from genebank.exchange import services
+    from genebank.exchange import mcpd_checking
 
     for name in thresholds:
-        monkeypatch.setattr(services, name, 0)
-    monkeypatch.setattr(services, "_may_fork", lambda: True)
-    monkeypatch.setattr(services, "BATCH", batch)
+        patch_everywhere(monkeypatch, name, 0)
+    patch_everywhere(monkeypatch, "_may_fork", lambda: True)
+    patch_everywhere(monkeypatch, "BATCH", batch)
     calls = []
-    original = services._from_child
+    original = mcpd_checking._from_child
 
     def spy(work, *args):
         calls.append(work)
         return original(work, *args)
 
-    monkeypatch.setattr(services, "_from_child", spy)
+    patch_everywhere(monkeypatch, "_from_child", spy)
     return calls

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from genebank.exchange.mcpd import canonical_decimal
-from genebank.exchange.services import _coordinate_text
+from genebank.exchange.mcpd_export import _coordinate_text
 
 stored = st.integers(min_value=-180_000_000, max_value=180_000_000).map(
     lambda n: Decimal(n).scaleb(-6)

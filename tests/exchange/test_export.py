@@ -7,7 +7,8 @@ from python_calamine import CalamineWorkbook
 
 from genebank.accessions.models import Accession
 from genebank.exchange.mcpd import FIELDS
-from genebank.exchange.services import export_mcpd, import_mcpd
+from genebank.exchange.mcpd_export import export_mcpd
+from genebank.exchange.mcpd_import import import_mcpd
 from tests.exchange.conftest import mcpd_row
 from tests.factories import AccessionFactory, AccessionNameFactory, CollectingEventFactory
 
@@ -25,7 +26,7 @@ def test_export_of_records_made_without_an_import(genebank):
     AccessionNameFactory(accession=accession, name="Haurani", position=1)
     CollectingEventFactory(accession=accession, latitude="32.600000", longitude="35.850000")
     rows = []
-    from genebank.exchange.services import iter_mcpd_rows
+    from genebank.exchange.mcpd_export import iter_mcpd_rows
 
     rows = list(iter_mcpd_rows(Accession.objects.all()))
     assert len(rows) == 1

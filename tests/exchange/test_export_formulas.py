@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from genebank.accessions.passport import MCPD_FIELDS
 from genebank.core.spreadsheets import spreadsheet_text
-from genebank.exchange.services import export_mcpd
+from genebank.exchange.mcpd_export import export_mcpd
 from tests.factories import AccessionFactory, AccessionNameFactory, CollectingEventFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import csv
 import pytest
 
 from genebank.accessions.models import Accession
-from genebank.exchange import services
-from genebank.exchange.services import export_mcpd, import_mcpd
+from genebank.exchange import mcpd_export as services
+from genebank.exchange.mcpd_export import export_mcpd
+from genebank.exchange.mcpd_import import import_mcpd
 from tests.exchange.conftest import fork_always, mcpd_row
 
 # Outside a transaction: each process opens its own connection, which a test's transaction

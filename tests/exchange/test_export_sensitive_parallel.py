@@ -5,7 +5,8 @@ import csv
 import pytest
 
 from genebank.accessions.models import Accession
-from genebank.exchange.services import export_mcpd, import_mcpd
+from genebank.exchange.mcpd_export import export_mcpd
+from genebank.exchange.mcpd_import import import_mcpd
 from tests.exchange.conftest import fork_always, mcpd_row
 
 # Outside a transaction: each process opens its own connection (as test_export_parallel).

@@ -17,10 +17,11 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genebank.exchange import safe_files, services
+from genebank.exchange import mcpd_checking as services
+from genebank.exchange import safe_files
+from genebank.exchange.mcpd_import import import_mcpd
 from genebank.exchange.models import ImportSession
 from genebank.exchange.readers import ReadError, read_table
-from genebank.exchange.services import import_mcpd
 from tests.exchange import hostile
 from tests.exchange.conftest import fork_always, mcpd_row, write_csv
 from tests.test_settings import subprocess_env

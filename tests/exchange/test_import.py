@@ -12,10 +12,9 @@ from genebank.accessions.models import (
     CollectingEvent,
 )
 from genebank.core.models import Institute, Taxon
-from genebank.exchange import services
+from genebank.exchange.mcpd_import import ErrorsCsv, ImportInterrupted, import_mcpd
 from genebank.exchange.readers import load_mapping
-from genebank.exchange.services import ErrorsCsv, ImportInterrupted, import_mcpd
-from tests.exchange.conftest import mcpd_row, write_xlsx
+from tests.exchange.conftest import mcpd_row, patch_everywhere, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +179,7 @@ def test_update_leaves_columns_the_file_does_not_have(genebank, mcpd_file):
 
 
 def test_an_exception_mid_import_leaves_no_rows(genebank, mcpd_file, monkeypatch):
-    monkeypatch.setattr(services, "BATCH", 3)
+    patch_everywhere(monkeypatch, "BATCH", 3)
     path = mcpd_file([mcpd_row(ACCENUMB=f"A{i}", GENUS="Lens") for i in range(10)])
 
     def stop_after_first_batch(done):
@@ -286,7 +285,7 @@ values:
 
 
 def test_progress_is_reported_while_checking_and_writing(genebank, mcpd_file, monkeypatch):
-    monkeypatch.setattr(services, "BATCH", 2)
+    patch_everywhere(monkeypatch, "BATCH", 2)
     seen = []
     import_mcpd(
         mcpd_file([mcpd_row(ACCENUMB=f"A{i}") for i in range(5)]),

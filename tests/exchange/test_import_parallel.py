@@ -3,9 +3,9 @@
 import pytest
 
 from genebank.accessions.models import Accession
-from genebank.exchange import services
+from genebank.exchange import mcpd_checking as services
+from genebank.exchange.mcpd_import import ImportInterrupted, import_mcpd
 from genebank.exchange.readers import ReadError
-from genebank.exchange.services import ImportInterrupted, import_mcpd
 from tests.exchange.conftest import fork_always, mcpd_row
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from genebank.accessions.models import Accession, CollectingEvent
 from genebank.core.models import Job
-from genebank.exchange import services
+from genebank.exchange import import_sessions as services
 from genebank.exchange.mcpd import (
     ERROR,
     MAX_LENGTH,
@@ -21,9 +21,9 @@ from genebank.exchange.mcpd import (
     RowReader,
     iter_raw_rows,
 )
+from genebank.exchange.mcpd_import import ErrorsCsv, import_mcpd
 from genebank.exchange.models import ImportProblem, ImportSession
 from genebank.exchange.readers import ReadError, read_table
-from genebank.exchange.services import ErrorsCsv, import_mcpd
 from tests.exchange.conftest import mcpd_row, write_csv, write_xlsx
 
 

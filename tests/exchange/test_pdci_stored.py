@@ -10,8 +10,9 @@ from genebank.accessions import services as accession_services
 from genebank.accessions.models import Accession
 from genebank.accessions.passport import mcpd_row
 from genebank.accessions.queries import detail_queryset
+from genebank.exchange.mcpd_import import import_mcpd
 from genebank.exchange.pdci import pdci
-from genebank.exchange.services import import_mcpd, refresh_pdci
+from genebank.exchange.pdci_store import refresh_pdci
 from tests.accessions.test_services import passport
 from tests.exchange.conftest import mcpd_row as file_row
 from tests.factories import AccessionFactory

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from genebank.accessions.models import Accession
-from genebank.exchange.services import import_mcpd, refresh_pdci
+from genebank.exchange.mcpd_import import import_mcpd
+from genebank.exchange.pdci_store import refresh_pdci
 from tests.exchange.conftest import mcpd_row
 from tests.factories import AccessionFactory
 

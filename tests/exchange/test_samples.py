@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from genebank.accessions.models import Accession
+from genebank.exchange.mcpd_export import export_mcpd
+from genebank.exchange.mcpd_import import import_mcpd
 from genebank.exchange.readers import load_mapping
-from genebank.exchange.services import export_mcpd, import_mcpd
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 MAPPINGS = Path(__file__).resolve().parents[2] / "src" / "genebank" / "exchange" / "mappings"

@@ -9,7 +9,7 @@ from genebank.accessions.models import Accession, AccessionIdentifier, Acquisiti
 from genebank.accessions.passport import mcpd_row
 from genebank.accessions.queries import detail_queryset
 from genebank.exchange.mcpd import FIELDS
-from genebank.exchange.services import iter_mcpd_rows
+from genebank.exchange.mcpd_export import iter_mcpd_rows
 from genebank.inventory import services as inventory
 from genebank.inventory.models import CollectionKind
 from tests.factories import (

@@ -144,7 +144,7 @@ def prepared_session(client, genebank, tmp_path, rows):
 def test_large_files_are_checked_and_imported_as_queued_jobs(
     client_for, curator, genebank, tmp_path, settings, monkeypatch
 ):
-    from genebank.exchange import services
+    from genebank.exchange import import_sessions as services
 
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)
@@ -175,7 +175,7 @@ def test_large_files_are_checked_and_imported_as_queued_jobs(
 def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
     client_for, curator, genebank, tmp_path, settings, monkeypatch
 ):
-    from genebank.exchange import services
+    from genebank.exchange import import_sessions as services
 
     settings.MEDIA_ROOT = tmp_path / "media"
     client = client_for(curator)
@@ -204,7 +204,7 @@ def test_a_running_task_shows_its_progress_and_an_interrupted_one_says_so(
 def test_a_failed_background_task_is_reported(
     client_for, curator, genebank, tmp_path, settings, monkeypatch
 ):
-    from genebank.exchange import services
+    from genebank.exchange import import_sessions as services
 
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 1)

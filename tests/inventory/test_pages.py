@@ -351,7 +351,7 @@ def test_mcpd_storage_on_the_accession_page_comes_from_lots(
 
 def test_mcpd_export_derives_storage_from_lots(technician, make_accession):
     from genebank.exchange.mcpd import FIELDS
-    from genebank.exchange.services import iter_mcpd_rows
+    from genebank.exchange.mcpd_export import iter_mcpd_rows
 
     with_lots, without = make_accession(), make_accession()
     Accession.objects.filter(pk__in=[with_lots.pk, without.pk]).update(storage_codes="20")

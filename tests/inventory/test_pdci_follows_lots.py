@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from genebank.accessions.models import Accession
+from genebank.exchange.mcpd_export import iter_mcpd_rows
 from genebank.exchange.pdci import pdci_points, score_of
-from genebank.exchange.services import iter_mcpd_rows
 from genebank.inventory import services
 from genebank.inventory.models import CollectionKind, SeedLot
 

@@ -9,7 +9,7 @@ them go. The country of origin stays.
 
 Every door asks shows_exact_site() and replaces what it shows with withheld_site(): the
 accession page, its map and history, the mission page and its map, the API, and the MCPD rows
-(accessions.passport.mcpd_row and exchange.services.iter_mcpd_rows).
+(accessions.passport.mcpd_row and exchange.mcpd_export.iter_mcpd_rows).
 """
 
 from __future__ import annotations

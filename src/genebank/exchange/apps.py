@@ -21,7 +21,7 @@ class ExchangeConfig(AppConfig):
 
 
 def _refresh_pdci(sender, accessions, **kwargs) -> None:
-    from genebank.exchange.services import refresh_pdci  # imported on first use, not at start
+    from genebank.exchange.pdci_store import refresh_pdci  # imported on first use, not at start
 
     refresh_pdci(accessions)
 

@@ -19,7 +19,7 @@ def export_accession_list(request, selection):
     withheld unless the user may see them (accessions.sensitive). Both are meant for a
     spreadsheet program: the CSV neutralises formulas, the workbook holds only text.
     """
-    from genebank.exchange.services import csv_lines, iter_mcpd_rows, write_xlsx
+    from genebank.exchange.mcpd_export import csv_lines, iter_mcpd_rows, write_xlsx
 
     public = request.GET.get("public") == "1"
     if public:

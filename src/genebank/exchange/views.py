@@ -17,9 +17,10 @@ from genebank.accessions.models import Accession
 from genebank.accessions.queries import visible_accessions
 from genebank.core import permissions
 from genebank.core.uploads import refused_upload
-from genebank.exchange import services
+from genebank.exchange import import_sessions
 from genebank.exchange.forms import UploadForm
 from genebank.exchange.mcpd import FIELDS
+from genebank.exchange.mcpd_import import ERRORS_CSV_COLUMNS
 from genebank.exchange.models import ImportSession
 from genebank.exchange.pdci import collection_pdci
 from genebank.exchange.readers import ReadError
@@ -39,7 +40,7 @@ def _session(request, pk: int) -> ImportSession:
         sessions = sessions.filter(user=request.user)
     session = get_object_or_404(sessions, pk=pk)
     # A task whose process is gone (the server stopped) shows as interrupted, never as running.
-    if services.mark_if_interrupted(session):
+    if import_sessions.mark_if_interrupted(session):
         messages.warning(request, session.task_error)
     return session
 
@@ -56,7 +57,7 @@ def import_start(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.start_import_session(
+            session = import_sessions.start_import_session(
                 request.user,
                 form.cleaned_data["file"],
                 sheet=form.cleaned_data["sheet"],
@@ -71,7 +72,7 @@ def import_start(request):
         sessions = sessions.filter(user=request.user)
     recent = list(sessions[:20])
     for session in recent:
-        services.mark_if_interrupted(session)
+        import_sessions.mark_if_interrupted(session)
     return render(request, "exchange/import_start.html", {"form": form, "sessions": recent})
 
 
@@ -79,7 +80,7 @@ def import_columns(request, pk: int):
     session = _session(request, pk)
     if session.status == ImportSession.Status.DISCARDED:
         return redirect("exchange:import_preview", session.pk)
-    if session.status == ImportSession.Status.IMPORTED or services.session_progress(session):
+    if session.status == ImportSession.Status.IMPORTED or import_sessions.session_progress(session):
         return redirect("exchange:import_preview", session.pk)
     columns = [c for c in session.columns if c]
     if request.method == "POST":
@@ -87,8 +88,8 @@ def import_columns(request, pk: int):
             column: request.POST.get(f"column-{index}", "") for index, column in enumerate(columns)
         }
         try:
-            services.set_column_map(session, column_map)
-            services.run_session_task(session, "validate", request.user)
+            import_sessions.set_column_map(session, column_map)
+            import_sessions.run_session_task(session, "validate", request.user)
         except (ReadError, ValueError) as exc:
             messages.error(request, str(exc))
         else:
@@ -107,7 +108,7 @@ def import_preview(request, pk: int):
     session = _session(request, pk)
     if session.status == ImportSession.Status.RUNNING:
         # Here, or in another process of the server (whose progress this one cannot see).
-        stage, done = services.session_progress(session) or ("checked", 0)
+        stage, done = import_sessions.session_progress(session) or ("checked", 0)
         percent = min(100, round(100 * done / session.row_estimate)) if session.row_estimate else 0
         return render(
             request,
@@ -150,7 +151,7 @@ def import_problems_csv(request, pk: int):
     name = session.original_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{name}-problems.csv"'
     writer = csv.writer(response)
-    writer.writerow(services.ERRORS_CSV_COLUMNS)
+    writer.writerow(ERRORS_CSV_COLUMNS)
     for problem in session.problems.order_by("row", "pk").iterator(chunk_size=2000):
         writer.writerow(
             [
@@ -171,7 +172,7 @@ def import_commit(request, pk: int):
     skip_invalid = request.POST.get("rows") == "valid"
     update = request.POST.get("update") == "1"
     try:
-        background = services.run_session_task(
+        background = import_sessions.run_session_task(
             session, "commit", request.user, skip_invalid=skip_invalid, update=update
         )
     except (ValueError, ReadError) as exc:
@@ -202,7 +203,7 @@ def import_commit(request, pk: int):
 def import_discard(request, pk: int):
     session = _session(request, pk)
     try:
-        services.discard_import_session(session, request.user)
+        import_sessions.discard_import_session(session, request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("exchange:import_preview", session.pk)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from genebank.core.models import Institute
-from genebank.exchange.services import EXPORT_FORMATS, export_mcpd
+from genebank.exchange.mcpd_export import EXPORT_FORMATS, export_mcpd
 
 
 class Command(BaseCommand):

@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from genebank.core.models import WIEWS_CODE_VALIDATOR
+from genebank.exchange.import_sessions import queue_file_import
 from genebank.exchange.mcpd import ERROR
+from genebank.exchange.mcpd_import import ErrorsCsv, import_mcpd
 from genebank.exchange.readers import ReadError, load_mapping
-from genebank.exchange.services import ErrorsCsv, import_mcpd, queue_file_import
 
 SHOWN_PROBLEMS = 20
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from genebank.accessions.models import Accession
 from genebank.core.models import Institute
-from genebank.exchange.services import refresh_pdci
+from genebank.exchange.pdci_store import refresh_pdci
 
 
 class Command(BaseCommand):
