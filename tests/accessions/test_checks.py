@@ -11,13 +11,17 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genebank.accessions import checks
 from genebank.accessions.checks import (
-    Problem,
     check_code,
     check_coordinates,
-    check_country_code,
     check_taxon,
+    partial_date_display,
+    partial_date_sort_key,
+)
+from genebank.core import mcpd_values
+from genebank.core.mcpd_values import (
+    Problem,
+    check_country_code,
     check_wiews_code,
     clean_country_code,
     clean_wiews_code,
@@ -25,10 +29,7 @@ from genebank.accessions.checks import (
     parse_decimal_coordinate,
     parse_dms,
     parse_partial_date,
-    partial_date_display,
-    partial_date_sort_key,
 )
-from genebank.core import mcpd_values
 from tests.strategies import dms_texts
 
 
@@ -154,7 +155,7 @@ def test_message_is_translated():
 @st.composite
 def canonical_dates(draw):
     year = draw(
-        st.integers(min_value=checks.EARLIEST_YEAR, max_value=datetime.date.today().year - 1)
+        st.integers(min_value=mcpd_values.EARLIEST_YEAR, max_value=datetime.date.today().year - 1)
     )
     month = draw(st.none() | st.integers(min_value=1, max_value=12))
     day = None
@@ -725,14 +726,14 @@ def test_code_checks_never_raise(text):
     ],
 )
 def test_clean_dms_gives_the_form_to_store(text, axis, canonical):
-    assert checks.clean_dms(text, axis)[0] == canonical
+    assert mcpd_values.clean_dms(text, axis)[0] == canonical
 
 
 @given(st.sampled_from(["lat", "lon"]), st.text(alphabet="0123456789-NSEWnsew "))
 def test_clean_dms_is_stable(axis, text):
-    canonical, _problems = checks.clean_dms(text, axis)
+    canonical, _problems = mcpd_values.clean_dms(text, axis)
     if canonical is not None:
-        assert checks.clean_dms(canonical, axis) == (canonical, [])
+        assert mcpd_values.clean_dms(canonical, axis) == (canonical, [])
         assert parse_dms(canonical, axis)[0] == parse_dms(text, axis)[0]
 
 
@@ -740,26 +741,26 @@ def test_remembered_coordinates_keep_each_language_s_messages():
     # Results are remembered; a result with problems must still be given in the active language.
     text = "4531 --s"
     with translation.override("fr"):
-        expected_fr = [p.message for p in checks.parse_dms(text, "lat")[1]]
+        expected_fr = [p.message for p in mcpd_values.parse_dms(text, "lat")[1]]
         assert expected_fr == [
             translation.gettext("Blanks removed: %(value)s.") % {"value": "4531--s"},
             translation.gettext("Hemisphere letter written in capitals: %(value)s.")
             % {"value": "4531--S"},
         ]
     with translation.override("en"):
-        assert [p.message for p in checks.parse_dms(text, "lat")[1]] == [
+        assert [p.message for p in mcpd_values.parse_dms(text, "lat")[1]] == [
             "Blanks removed: 4531--s.",
             "Hemisphere letter written in capitals: 4531--S.",
         ]
     with translation.override("fr"):
-        assert [p.message for p in checks.parse_dms(text, "lat")[1]] == expected_fr
+        assert [p.message for p in mcpd_values.parse_dms(text, "lat")[1]] == expected_fr
     # A result without problems is the same in every language, and callers get their own list.
     with translation.override("ar"):
-        value, problems = checks.parse_dms("453100S", "lat")
+        value, problems = mcpd_values.parse_dms("453100S", "lat")
         problems.append("changed by the caller")
     with translation.override("en"):
-        assert checks.parse_dms("453100S", "lat") == (Decimal("-45.516667"), [])
-        assert checks.parse_decimal_coordinate("-45.5", "lat") == (Decimal("-45.500000"), [])
+        assert mcpd_values.parse_dms("453100S", "lat") == (Decimal("-45.516667"), [])
+        assert mcpd_values.parse_decimal_coordinate("-45.5", "lat") == (Decimal("-45.500000"), [])
 
 
 @settings(max_examples=500)
@@ -780,7 +781,7 @@ def test_plain_dms_shortcut_takes_every_canonical_value(axis, value):
     limit = 90 if axis == "lat" else 180
     if abs(value) > limit:
         value = value / 2
-    text = checks.decimal_to_dms(value, axis)
+    text = mcpd_values.decimal_to_dms(value, axis)
     quick = mcpd_values._read_plain_dms(text, axis)
     assert quick is not None
     assert mcpd_values._read_dms.__wrapped__(text, axis) == (*quick, [])

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from genebank.accessions import checks, services
 from genebank.accessions.forms import CollectingMissionForm, DeaccessionForm
 from genebank.accessions.models import CollectingMission
+from genebank.core import mcpd_values
 from tests.factories import AccessionFactory
 
 TODAY = datetime.date(2026, 6, 15)
-EARLIEST = datetime.date(checks.EARLIEST_YEAR, 1, 1)
+EARLIEST = datetime.date(mcpd_values.EARLIEST_YEAR, 1, 1)
 A_YEAR_AHEAD = TODAY + datetime.timedelta(days=checks.PLANNING_DAYS)
 ONE_DAY = datetime.timedelta(days=1)
 

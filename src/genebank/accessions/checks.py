@@ -1,7 +1,7 @@
 """Passport checks beyond one value (a point, a taxon, names, near-duplicates), as Problems.
 
-One value's grammar (dates, DMS, codes, OTHERNUMB) is core.mcpd_values, re-exported here for the
-callers that import it from checks. The form, the services and the importer call both modules, so
+One value's grammar (dates, DMS, codes, OTHERNUMB) is core.mcpd_values, which every caller
+imports from there. The form, the services and the importer call both modules, so
 a value is judged the same way whichever door it comes through; none of them raises on bad input.
 """
 
@@ -19,31 +19,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from genebank.core.geo import countries_at, point_in_country
-from genebank.core.mcpd_values import (  # noqa: F401 (the value grammar, re-exported for callers)
+from genebank.core.mcpd_values import (
     _AXES,
     _CANONICAL_DATE,
     EARLIEST_YEAR,
-    ERROR,
     UNKNOWN,
-    WARNING,
     Problem,
     _as_text,
-    _axis,
     _canonical_dms_precision,
     _error,
     _read_dms,
     _warning,
-    check_country_code,
-    check_wiews_code,
-    clean_country_code,
-    clean_dms,
-    clean_wiews_code,
-    decimal_to_dms,
-    dms_precision,
-    has_errors,
     parse_code,
     parse_decimal_coordinate,
-    parse_dms,
     parse_partial_date,
 )
 

@@ -258,11 +258,13 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     """Every problem with this passport data: (errors, warnings), each a list of Problems."""
     problems = []
     if data.institute is None:
-        problems.append(checks.Problem("INSTCODE", "", _("Choose the holding institute."), "error"))
+        problems.append(
+            mcpd_values.Problem("INSTCODE", "", _("Choose the holding institute."), "error")
+        )
     number = (data.number or "").strip()
     if not number:
         problems.append(
-            checks.Problem("ACCENUMB", "", _("The accession number is required."), "error")
+            mcpd_values.Problem("ACCENUMB", "", _("The accession number is required."), "error")
         )
     elif data.institute is not None:
         clash = Accession.objects.filter(institute=data.institute, number=number)
@@ -270,7 +272,7 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
             clash = clash.exclude(pk=exclude.pk)
         if clash.exists():
             problems.append(
-                checks.Problem(
+                mcpd_values.Problem(
                     "ACCENUMB",
                     number,
                     _("%(institute)s already holds an accession numbered %(number)s.")
@@ -279,19 +281,21 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
                 )
             )
     if not (data.genus or "").strip():
-        problems.append(checks.Problem("GENUS", "", _("The genus is required."), "error"))
+        problems.append(mcpd_values.Problem("GENUS", "", _("The genus is required."), "error"))
     else:
         genus, genus_problems = mcpd_values.clean_genus(data.genus.strip())
         problems += genus_problems
         problems += checks.check_taxon(genus, data.species, data.subtaxa)
 
-    acq_date, date_problems = checks.parse_partial_date(data.acquisition_date or "", "ACQDATE")
+    acq_date, date_problems = mcpd_values.parse_partial_date(data.acquisition_date or "", "ACQDATE")
     problems += date_problems
-    coll_date, date_problems = checks.parse_partial_date(data.collecting_date or "", "COLLDATE")
+    coll_date, date_problems = mcpd_values.parse_partial_date(
+        data.collecting_date or "", "COLLDATE"
+    )
     problems += date_problems
     if acq_date and coll_date and _date_floor(coll_date) > _date_ceiling(acq_date):
         problems.append(
-            checks.Problem(
+            mcpd_values.Problem(
                 "COLLDATE",
                 coll_date,
                 _(
@@ -305,9 +309,9 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     lat, lon = data.latitude, data.longitude
     lat_dms, lon_dms = (data.latitude_dms or "").strip(), (data.longitude_dms or "").strip()
     if lat_dms:
-        problems += checks.parse_dms(lat_dms, "lat")[1]
+        problems += mcpd_values.parse_dms(lat_dms, "lat")[1]
     if lon_dms:
-        problems += checks.parse_dms(lon_dms, "lon")[1]
+        problems += mcpd_values.parse_dms(lon_dms, "lon")[1]
     iso3 = data.origin_country.pk if data.origin_country else None
     problems += checks.check_coordinates(lat, lon, lat_dms, lon_dms, iso3)
 
@@ -326,7 +330,7 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
             exclude_pk=exclude.pk if exclude else None,
         ):
             problems.append(
-                checks.Problem(
+                mcpd_values.Problem(
                     "ACCENUMB",
                     similar.number,
                     _("Looks like %(accession)s already held: %(reason)s")
@@ -350,21 +354,21 @@ def _date_ceiling(canonical: str) -> str:
 def _normalise(data: PassportData) -> PassportData:
     data.number = (data.number or "").strip()
     data.acquisition_date = (
-        checks.parse_partial_date(data.acquisition_date or "", "ACQDATE")[0] or ""
+        mcpd_values.parse_partial_date(data.acquisition_date or "", "ACQDATE")[0] or ""
     )
     data.collecting_date = (
-        checks.parse_partial_date(data.collecting_date or "", "COLLDATE")[0] or ""
+        mcpd_values.parse_partial_date(data.collecting_date or "", "COLLDATE")[0] or ""
     )
     data.latitude_dms = (
-        checks.clean_dms(data.latitude_dms, "lat")[0] or "" if data.latitude_dms else ""
+        mcpd_values.clean_dms(data.latitude_dms, "lat")[0] or "" if data.latitude_dms else ""
     )
     data.longitude_dms = (
-        checks.clean_dms(data.longitude_dms, "lon")[0] or "" if data.longitude_dms else ""
+        mcpd_values.clean_dms(data.longitude_dms, "lon")[0] or "" if data.longitude_dms else ""
     )
     if data.latitude is None and data.latitude_dms:
-        data.latitude = checks.parse_dms(data.latitude_dms, "lat")[0]
+        data.latitude = mcpd_values.parse_dms(data.latitude_dms, "lat")[0]
     if data.longitude is None and data.longitude_dms:
-        data.longitude = checks.parse_dms(data.longitude_dms, "lon")[0]
+        data.longitude = mcpd_values.parse_dms(data.longitude_dms, "lon")[0]
     data.names = [n.strip() for n in data.names if n and n.strip()]
     data.other_numbers = parse_other_numbers(format_other_numbers(data.other_numbers))
     for attr in ("genus", "species", "species_author", "subtaxa", "subtaxa_author"):
