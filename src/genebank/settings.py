@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "genebank.accessions",
     "genebank.exchange",
     "genebank.inventory",
+    "genebank.viability",
     "genebank.home",  # the top app: composes the others
 ]
 
