@@ -1,11 +1,14 @@
 """`genebank viability predict | fit`: the command-line contract scripts rely on."""
 
+import datetime
 import json
 import math
 
 import pytest
 
 from genebank.cli import main
+from genebank.viability.services import record_germination_test
+from tests.viability.conftest import RECEIVED
 
 # The command closes its database connections when it ends; tests that call it commit for real.
 # serialized_rollback puts back the data migrations' rows (countries, viability constants).
@@ -82,7 +85,7 @@ WRONG_CALLS = [
     (["predict", *RICE, "--moisture", "ten", "--temperature", 5], ""),
     (["fit"], "--data"),
     (["fit", "--data", "/nonexistent/tests.csv"], "/nonexistent/tests.csv"),
-    (["fit", "JOR015-L000001"], "germination tests"),
+    (["fit", "JOR015-L999999"], "No lot JOR015-L999999"),
 ]  # fmt: skip
 
 
@@ -127,3 +130,21 @@ def test_fit(capsys, tmp_path):
     two.write_text("period_days,tested,germinated\n0,50,49\n365,50,46\n", encoding="utf-8")
     code, out, err = run(capsys, "fit", "--data", two)
     assert code == 1 and "3 different storage periods" in err and out == ""
+
+
+def test_fit_a_lot_from_its_germination_tests(capsys, lot, technician):
+    code, _, err = run(capsys, "fit", lot.number)
+    assert code == 1 and "no germination tests" in err
+    for days, normal in ((30, 97), (365, 94), (730, 88), (1095, 75)):
+        record_germination_test(
+            lot, technician, tested_on=RECEIVED + datetime.timedelta(days=days),
+            seeds_per_replicate=100,
+            replicates=[{"normal": normal, "abnormal": 0, "dead": 100 - normal,
+                         "fresh_ungerminated": 0, "hard": 0}],
+            substrate="TP", temperature_regime="20/30", light="alternating", duration_days=7,
+        )  # fmt: skip
+    code, out, err = run(capsys, "fit", lot.number, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["lot"] == lot.number and data["tests"] == 4 and data["seeds"] == 400
+    assert data["sigma_days"] > 0 and data["sigma_se"] > 0 and data["ki_se"] > 0

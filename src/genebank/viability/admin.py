@@ -1,10 +1,12 @@
-"""Admin pages for viability: the species constants are a shared list, edited by data stewards."""
+"""Admin pages for viability: the species constants are a shared list, edited by data stewards;
+germination tests are recorded through genebank.viability.services (which withdraws their
+seeds through the ledger), so the admin only shows them."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from genebank.core import permissions
-from genebank.viability.models import SpeciesConstants
+from genebank.viability.models import GerminationReplicate, GerminationTest, SpeciesConstants
 
 
 @admin.register(SpeciesConstants)
@@ -18,6 +20,47 @@ class SpeciesConstantsAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return permissions.can(request.user, permissions.MANAGE_SHARED_LISTS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReplicateInline(admin.TabularInline):
+    model = GerminationReplicate
+    extra = 0
+    fields = ["number", *GerminationReplicate.COUNTS]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GerminationTest)
+class GerminationTestAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "lot",
+        "tested_on",
+        "tested_by",
+        "substrate",
+        "replicates",
+        "seeds_per_replicate",
+    ]
+    list_filter = ["substrate", "light"]
+    search_fields = ["lot__number"]
+    list_select_related = ["lot", "tested_by"]
+    raw_id_fields = ["lot", "tested_by"]
+    inlines = [ReplicateInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

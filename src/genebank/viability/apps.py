@@ -8,3 +8,7 @@ class ViabilityConfig(AppConfig):
     name = "genebank.viability"
     label = "viability"
     verbose_name = _("Viability and regeneration")
+
+    def ready(self):
+        # Registers the viability capabilities in the shared permission table.
+        from genebank.viability import permissions  # noqa: F401

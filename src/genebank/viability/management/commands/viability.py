@@ -1,6 +1,6 @@
 """`genebank viability predict | fit`: the viability equation and a lot's fitted decline.
 
-Exit status: 0 done, 1 tests that cannot be fitted (too few, no decline), 2 a wrong call (a
+Exit status: 0 done, 1 tests that cannot be fitted (too few, none, no decline), 2 a wrong call (a
 viability outside 0-100 %, a negative period, an unknown species, a bad CSV file).
 Values outside the range the constants were fitted on are warnings: on stderr, and under
 "warnings" in the JSON output. An infinite value (the time to a target from 100 %) is printed
@@ -15,9 +15,11 @@ import math
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from genebank.inventory.models import SeedLot
 from genebank.viability import equation
 from genebank.viability.fit import METHODS, DataError, FitError, fit_decline, read_csv
 from genebank.viability.models import SpeciesConstants
+from genebank.viability.services import lot_observations
 
 REFUSED = 1
 WRONG_CALL = 2
@@ -56,7 +58,8 @@ class Command(BaseCommand):
         p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
         p = sub.add_parser("fit", help=_("Ki and sigma of a lot from its germination tests"))
-        p.add_argument("lot", nargs="?", help=_("lot number"))
+        p.add_argument("lot", nargs="?", help=_("lot number: fit its germination tests"))
+        p.add_argument("--institute", help=_("WIEWS code, when the lot number is ambiguous"))
         p.add_argument("--data", help=_("CSV file with the columns period_days,tested,germinated"))
         p.add_argument("--control-viability", type=float, help=_("control viability, %%"))
         p.add_argument("--method", choices=METHODS, default="glm")
@@ -170,17 +173,19 @@ class Command(BaseCommand):
                 _("Give a lot number or --data FILE.csv (one of them)."), returncode=WRONG_CALL
             )
         if o["lot"] is not None:
-            raise CommandError(
-                _(
-                    "Lot %(lot)s: germination tests are not recorded yet, so a lot has no tests "
-                    "to fit; give them with --data FILE.csv."
+            lot = self._lot(o["lot"], o["institute"])
+            observations = lot_observations(lot)
+            if not observations:
+                raise CommandError(
+                    _("Lot %(lot)s has no germination tests to fit.") % {"lot": lot.number},
+                    returncode=REFUSED,
                 )
-                % {"lot": o["lot"]},
-                returncode=WRONG_CALL,
-            )
-        observations = read_csv(o["data"])
+        else:
+            observations = read_csv(o["data"])
         result = fit_decline(observations, o["method"], o["control_viability"])
         data = result.as_dict()
+        if o["lot"] is not None:
+            data["lot"] = o["lot"]
         for key in ("ki_se", "sigma_se", "p50_se"):
             data[key] = _finite_or_none(data[key])
         text = _(
@@ -197,6 +202,21 @@ class Command(BaseCommand):
             "method": result.method,
         }
         self._print(o, data, text, result.warnings)
+
+    def _lot(self, number: str, institute_code: str | None) -> SeedLot:
+        lots = SeedLot.objects.filter(number=number)
+        if institute_code:
+            lots = lots.filter(institute__code=institute_code)
+        found = list(lots[:2])
+        if not found:
+            raise CommandError(_("No lot %(lot)s.") % {"lot": number}, returncode=WRONG_CALL)
+        if len(found) > 1:
+            raise CommandError(
+                _("Lot number %(lot)s exists at several institutes: add --institute.")
+                % {"lot": number},
+                returncode=WRONG_CALL,
+            )
+        return found[0]
 
     # --- output -------------------------------------------------------------------------------
 
