@@ -194,6 +194,24 @@ def test_bad_csv_names_file_row_field_and_value(tmp_path, text, expected):
     assert expected in str(error.value)
 
 
+observations = st.builds(
+    lambda period, tested, fraction: Observation(period, tested, round(tested * fraction)),
+    st.floats(0, 1e6, allow_subnormal=False),
+    st.integers(1, 100_000),
+    st.floats(0, 1),
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(observations, min_size=1, max_size=20))
+def test_csv_round_trip(tmp_path_factory, rows):
+    path = tmp_path_factory.mktemp("csv") / "tests.csv"
+    lines = ["period_days,tested,germinated"]
+    lines += [f"{o.period_days!r},{o.tested},{o.germinated}" for o in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert read_csv(path) == rows
+
+
 def test_missing_or_binary_file(tmp_path):
     with pytest.raises(DataError, match="Cannot read"):
         read_csv(tmp_path / "absent.csv")
