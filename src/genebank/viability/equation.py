@@ -59,41 +59,43 @@ def _scalar(value: Any) -> float:
 
 def check_percent(value: ArrayLike, what: str) -> None:
     values = _array(value)
-    if not np.all(np.isfinite(values)) or np.any((values < 0) | (values > 100)):
+    bad = ~np.isfinite(values) | (values < 0) | (values > 100)
+    if np.any(bad):
         raise EquationError(
             _("%(what)s must be a percentage from 0 to 100, not %(value)s.")
-            % {"what": what, "value": _shown(values)}
+            % {"what": what, "value": _first(values, bad)}
         )
 
 
 def check_period(value: ArrayLike, what: str) -> None:
     values = _array(value)
-    if not np.all(np.isfinite(values)) or np.any(values < 0):
+    bad = ~np.isfinite(values) | (values < 0)
+    if np.any(bad):
         raise EquationError(
             _("%(what)s must be a period of zero days or more, not %(value)s.")
-            % {"what": what, "value": _shown(values)}
+            % {"what": what, "value": _first(values, bad)}
         )
 
 
 def check_conditions(moisture: ArrayLike, temperature: ArrayLike) -> None:
     m, t = _array(moisture), _array(temperature)
-    if not np.all(np.isfinite(m)) or np.any(m <= 0):
+    bad = ~np.isfinite(m) | (m <= 0)
+    if np.any(bad):
         raise EquationError(
             _("The moisture content must be a percentage above 0, not %(value)s.")
-            % {"value": _shown(m)}
+            % {"value": _first(m, bad)}
         )
-    if not np.all(np.isfinite(t)) or np.any(t <= -273.15):
+    bad = ~np.isfinite(t) | (t <= -273.15)
+    if np.any(bad):
         raise EquationError(
             _("The temperature must be in °C above absolute zero, not %(value)s.")
-            % {"value": _shown(t)}
+            % {"value": _first(t, bad)}
         )
 
 
-def _shown(values: FloatArray) -> str:
-    if values.ndim == 0:
-        return f"{float(values):g}"
-    bad = values[~np.isfinite(values) | (values < 0) | (values > 100)]
-    return f"{float(bad.flat[0]):g}" if bad.size else "?"
+def _first(values: FloatArray, bad: NDArray[np.bool_]) -> str:
+    """The first offending value, as the user typed it."""
+    return f"{float(np.broadcast_to(values, bad.shape)[bad].flat[0]):g}"
 
 
 def warnings_for(
@@ -111,7 +113,7 @@ def warnings_for(
                     "constants were fitted on (%(low)g-%(high)g %%): the prediction is an "
                     "extrapolation."
                 )
-                % {"value": _outside(m, low, high), "low": low, "high": high}
+                % {"value": _first(m, (m < low) | (m > high)), "low": low, "high": high}
             )
     if temperature is not None:
         t = _array(temperature)
@@ -122,7 +124,7 @@ def warnings_for(
                     "A temperature of %(value)s °C is outside the range the viability constants "
                     "were fitted on (%(low)g to %(high)g °C): the prediction is an extrapolation."
                 )
-                % {"value": _outside(t, low, high), "low": low, "high": high}
+                % {"value": _first(t, (t < low) | (t > high)), "low": low, "high": high}
             )
     if constants.cw <= 0 or constants.ch < 0 or constants.cq < 0:
         messages.append(
@@ -133,11 +135,6 @@ def warnings_for(
             % {"cw": constants.cw, "ch": constants.ch, "cq": constants.cq}
         )
     return messages
-
-
-def _outside(values: FloatArray, low: float, high: float) -> str:
-    bad = values[(values < low) | (values > high)]
-    return f"{float(bad.flat[0]):g}"
 
 
 # --- the equation, vectorised ------------------------------------------------------------------
