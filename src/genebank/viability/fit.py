@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import statsmodels.api as sm
 from django.utils.translation import gettext as _
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from genebank.viability.equation import ned, percent_adjust
 
@@ -147,6 +145,10 @@ def fit_decline(
                 % {"cv": control_viability}
             )
             y = np.minimum(y, 1.0)
+    # statsmodels takes seconds to import: only a fit loads it.
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
     exog = sm.add_constant(p, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statsmodels.stats.proportion import proportion_confint
-
 CONFIDENCE = 0.95
 
 
@@ -23,6 +21,9 @@ def germination(germinated: int, seeds: int, confidence: float = CONFIDENCE) -> 
     0-100 % and keeps its coverage near 0 % and 100 %, where the normal approximation fails)."""
     if seeds <= 0 or not 0 <= germinated <= seeds:
         raise ValueError(f"{germinated} germinated of {seeds} seeds")
+    # statsmodels takes seconds to import: only this computation loads it.
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(germinated, seeds, alpha=1 - confidence, method="wilson")
     return Germination(
         germinated=germinated,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from genebank.core.audit import audit_trail
 from genebank.inventory.models import LotTransaction, SeedLot
-from genebank.viability.equation import Constants
+
+if TYPE_CHECKING:
+    from genebank.viability.equation import Constants
 
 
 class SpeciesConstantsQuerySet(models.QuerySet):
@@ -65,6 +69,10 @@ class SpeciesConstants(models.Model):
 
     @property
     def constants(self) -> Constants:
+        # Imported here: numpy and scipy load only when a prediction is made, not with every
+        # process that loads the models.
+        from genebank.viability.equation import Constants
+
         return Constants(ke=self.ke, cw=self.cw, ch=self.ch, cq=self.cq)
 
     @property
