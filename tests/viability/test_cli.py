@@ -81,6 +81,8 @@ WRONG_CALLS = [
     (["predict", *RICE, "--moisture", 0, "--temperature", 5], "moisture"),
     (["predict", *RICE, "--moisture", 10, "--temperature", 5, "--days", 5], "--initial"),
     (["predict", "--ke", 8, "--moisture", 10, "--temperature", 5], "--cw"),
+    (["predict", "--species", "Zea mays", "--cw", 5, "--moisture", 10, "--temperature", 5],
+     "--cw go with --ke"),
     (["predict", "--moisture", 10, "--temperature", 5], ""),
     (["predict", *RICE, "--moisture", "ten", "--temperature", 5], ""),
     (["fit"], "--data"),

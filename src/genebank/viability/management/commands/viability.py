@@ -77,6 +77,12 @@ class Command(BaseCommand):
 
     def _constants(self, o) -> tuple[equation.Constants, dict]:
         if o["species"] is not None:
+            given = [f"--{name}" for name in ("cw", "ch", "cq") if o[name] is not None]
+            if given:
+                raise CommandError(
+                    _("%(given)s go with --ke, not with --species.") % {"given": ", ".join(given)},
+                    returncode=WRONG_CALL,
+                )
             record = self._species(o["species"])
             described = {
                 "species": record.species,
