@@ -217,8 +217,21 @@ def project(
 ) -> FloatArray:
     """Days for each lot to fall from its initial viability to its target: one numpy pass over
     arrays of lots (each with its own constants, storage conditions and viabilities)."""
-    sigma = sigma_days(ke, cw, ch, cq, moisture, temperature)
-    return days_to_viability(ned(initial_pct), sigma, target_pct)
+    # The formulas of sigma_days and days_to_viability, computed in place: a million lots are
+    # a few arrays of 8 MB each, and every temporary array saved is a pass over memory saved.
+    t = _array(temperature)
+    sigma = np.log10(_array(moisture))
+    sigma *= _array(cw)
+    np.subtract(_array(ke), sigma, out=sigma)
+    sigma -= _array(ch) * t
+    sigma -= _array(cq) * t * t
+    np.power(10.0, sigma, out=sigma)
+    k, v = ned(initial_pct), ned(target_pct)
+    days = np.subtract(k, v)
+    with np.errstate(invalid="ignore"):
+        days *= sigma
+    np.putmask(days, v >= k, 0.0)
+    return days
 
 
 # --- inverse solves ------------------------------------------------------------------------
