@@ -569,15 +569,21 @@ def register_accessions(passports, *, user, reason: str) -> list[Accession]:
         taxa: dict[tuple, Taxon] = {}
         accessions = []
         for data in passports:
-            key = (data.genus, data.species, data.subtaxa, data.species_author, data.subtaxa_author)
-            if key not in taxa:
-                taxa[key] = _taxon_for(data, user, reason)
+            taxon_key = (
+                data.genus,
+                data.species,
+                data.subtaxa,
+                data.species_author,
+                data.subtaxa_author,
+            )
+            if taxon_key not in taxa:
+                taxa[taxon_key] = _taxon_for(data, user, reason)
             assert data.institute is not None  # validate_passport refuses data without one
             accession = Accession(
                 institute=data.institute,
                 number=data.number,
                 sequence=data.institute.parse_accession_sequence(data.number),
-                taxon=taxa[key],
+                taxon=taxa[taxon_key],
             )
             _set_if_changed(accession, {name: getattr(data, name) for name in ACCESSION_FIELDS})
             for name in _KEPT_FIELDS:

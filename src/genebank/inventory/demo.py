@@ -1,12 +1,12 @@
 """The demo genebank's cold rooms: storage tree, seed lots and their ledgers, seed processing, a
 stocktake and data-logger readings, generated for `genebank demo` after the accessions.
 
-Written in bulk (one history row per audited record, "Demo collection"), not through the services,
-so that 2,000 accessions load in seconds; the code below keeps every rule the services and the
-database keep: a lot's quantity is the sum of its ledger and never negative, each transaction
-carries its final balance (the ledger refuses updates), lots sit in storage fit for their
-collection and within each place's capacity. The choices come from a fixed seed; dates of recent
-activity (processing, readings, withdrawals) follow the day the demo is loaded.
+Planned here from a fixed seed, written through inventory.services as a genebank would enter its
+stock: the tree with create_location, lots and their past ledgers with enter_lots (the bulk path of
+receive, withdraw and adjust: every balance checked at its date), processing with
+record_processing_step, a stocktake of one rack with start_stocktake, record_count and
+reconcile_stocktake, the loggers' files with import_readings. Dates of recent activity (processing,
+readings, withdrawals) follow the day the demo is loaded; the stocktake is made on that day.
 """
 
 from __future__ import annotations
