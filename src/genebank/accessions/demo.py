@@ -143,9 +143,6 @@ def _institutes(admin) -> dict[str, Institute]:
 
 def _users(admin, admin_created: bool, holding: Institute) -> list[tuple[object, str, bool]]:
     User = get_user_model()
-    accounts = {
-        u.username: u for u in User.objects.filter(username__in=[n for n, _r in DEMO_USERS])
-    }
     held = set(holding.members.values_list("user__username", flat=True))
     given = add_members(
         holding,

@@ -102,7 +102,6 @@ class _Event:
     reason_text: str = ""
     balance: Decimal = Decimal(0)
     final: bool = False  # the withdrawal that leaves a low lot under its reserve, or empty
-    obj: LotTransaction | None = None
 
 
 @dataclass
@@ -128,7 +127,6 @@ class _Lot:
     deplete: bool = False
     events: list[_Event] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
-    counted: tuple | None = None  # (expected, counted, when, adjustment event or None)
     obj: SeedLot | None = None
 
     def amount(self, seeds: int) -> Decimal:
@@ -384,9 +382,9 @@ def _plan_events(rng: random.Random, lot: _Lot, today: datetime.date) -> list[_E
     return events
 
 
-def _walk(rng: random.Random, lot: _Lot, count_at=None, curator_text: str = "") -> None:
+def _walk(rng: random.Random, lot: _Lot) -> None:
     """Give each planned event its amount in the lot's unit and its balance; drop those that
-    would take the lot under its floor. Optionally count (and adjust) the lot at count_at."""
+    would take the lot under its floor (enter_lots checks them again as it writes them)."""
     reserve = _reserve(lot.crop)
     receipt = lot.amount(lot.seeds)
     if lot.unit == Unit.GRAMS:
@@ -401,34 +399,10 @@ def _walk(rng: random.Random, lot: _Lot, count_at=None, curator_text: str = "") 
     else:
         floor = lot.amount(int(reserve * 1.05))
     planned = list(lot.events)
-    if count_at is not None:
-        planned.append(_Event(count_at[0], "count"))
-        planned.sort(key=lambda e: e.when)
     last_when = lot.received
     for event in planned:
         if event.when <= last_when:
             event.when = last_when + datetime.timedelta(minutes=5)
-        if event.kind == "count":
-            if balance == 0:
-                continue
-            difference = Decimal(0)
-            if rng.random() < 0.15:
-                seeds = max(3, int(lot.seeds * rng.uniform(0.002, 0.01)))
-                difference = min(lot.amount(seeds), balance)
-                if rng.random() < 0.7:
-                    difference = -difference
-            adjustment = None
-            if difference:
-                balance += difference
-                adjustment = _Event(
-                    count_at[1], Kind.ADJUSTMENT, difference, entered=abs(difference),
-                    entered_unit=lot.unit, user="curator", balance=balance,
-                    reason_text=curator_text,
-                )  # fmt: skip
-                ledger.append(adjustment)
-            lot.counted = (balance - difference, balance, event.when, adjustment)
-            last_when = count_at[1]
-            continue
         if event.final and lot.deplete:
             amount = balance
         elif event.final:
