@@ -21,6 +21,7 @@ from genebank.inventory.models import (
     EnvironmentReading,
     LotTransaction,
     ProcessingStep,
+    ReserveLevel,
     SeedLot,
     Stocktake,
     StorageKind,
@@ -259,3 +260,32 @@ def test_lot_history_by_the_technician_for_the_demo(loaded):
     assert history.count() == SeedLot.objects.count()
     assert not history.exclude(history_user=technician).exists()
     assert not history.exclude(history_change_reason=inventory_demo.DEMO_REASON).exists()
+
+
+def test_the_demo_writes_through_the_services_with_their_users_and_reasons(loaded):
+    users = {u.username: u for u in get_user_model().objects.all()}
+    # The storage tree through create_location, by the curator, with the service's reason.
+    places = StorageLocation.history.filter(history_type="+")
+    assert places.count() == StorageLocation.objects.count() > 0
+    assert set(places.values_list("history_user__username", "history_change_reason")) == {
+        ("curator", "Created")
+    }
+    # Reserve levels through save_reserve_level, by the administrator.
+    levels = ReserveLevel.history.filter(history_type="+")
+    assert levels.count() == ReserveLevel.objects.count() > 0
+    assert set(levels.values_list("history_user__username", "history_change_reason")) == {
+        ("admin", inventory_demo.DEMO_REASON)
+    }
+    # Processing steps by the technician; the stocktake started by the technician and
+    # reconciled by the curator, whose adjustments the ledger keeps.
+    assert not ProcessingStep.objects.exclude(user=users["technician"]).exists()
+    stocktake = Stocktake.objects.get()
+    assert (stocktake.started_by, stocktake.reconciled_by) == (
+        users["technician"],
+        users["curator"],
+    )
+    # Readings through import_readings, with the logger as their source.
+    assert set(EnvironmentReading.objects.values_list("source", flat=True)) == {
+        f"{inventory_demo.LOGGER} BQA-GB-CR1",
+        f"{inventory_demo.LOGGER} BQA-GB-CR2",
+    }

@@ -26,7 +26,7 @@ from genebank.accessions.models import (
 from genebank.accessions.signals import accessions_changed
 from genebank.core import mcpd_values
 from genebank.core.models import Country, Crop, Institute, Taxon
-from genebank.core.services import audited_save, mark_change
+from genebank.core.services import audited_save, bulk_audited_create, mark_change
 
 # MCPD descriptor -> name of the PassportData attribute a form shows it in.
 MCPD_TO_FIELD = {
@@ -254,8 +254,12 @@ def next_accession_number(institute: Institute) -> str:
     return number
 
 
-def validate_passport(data: PassportData, *, exclude: Accession | None = None):
-    """Every problem with this passport data: (errors, warnings), each a list of Problems."""
+def validate_passport(
+    data: PassportData, *, exclude: Accession | None = None, similar: bool = True
+):
+    """Every problem with this passport data: (errors, warnings), each a list of Problems.
+
+    similar=False leaves out the warnings of accessions it looks like (a bulk registration)."""
     problems = []
     if data.institute is None:
         problems.append(
@@ -320,8 +324,8 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
     # Pairs given apart (the API, a service caller) are judged as the same text would be.
     problems += read_other_numbers(format_other_numbers(data.other_numbers))[1]
 
-    if not any(p.severity == "error" for p in problems) and data.institute is not None:
-        for similar, reason in checks.find_similar_accessions(
+    if similar and not any(p.severity == "error" for p in problems) and data.institute is not None:
+        for similar_accession, reason in checks.find_similar_accessions(
             data.institute,
             collector_number=data.collector_number or None,
             collecting_date=coll_date,
@@ -332,9 +336,13 @@ def validate_passport(data: PassportData, *, exclude: Accession | None = None):
             problems.append(
                 mcpd_values.Problem(
                     "ACCENUMB",
-                    similar.number,
+                    similar_accession.number,
                     _("Looks like %(accession)s already held: %(reason)s")
-                    % {"accession": f"{similar.institute.code} {similar.number}", "reason": reason},
+                    % {
+                        "accession": f"{similar_accession.institute.code} "
+                        f"{similar_accession.number}",
+                        "reason": reason,
+                    },
                     "warning",
                 )
             )
@@ -506,6 +514,139 @@ def register_accession(data: PassportData, *, user, reason: str = "") -> Outcome
         accession = Accession()
         _write(accession, data, user, reason or _("Registered"), creating=True)
     return Outcome(accession, warnings)
+
+
+@dataclass
+class KeptPassport(PassportData):
+    """Passport data with the MCPD values a bulk registration keeps as given: STORAGE, DUPLSITE
+    and DUPLINSTNAME, which no form edits (a file's or the demo collection's)."""
+
+    storage_codes: str = ""
+    duplicate_site_codes: str = ""
+    duplicate_site_names: str = ""
+
+
+_KEPT_FIELDS = ("storage_codes", "duplicate_site_codes", "duplicate_site_names")
+
+
+def _clean_new(record: models.Model) -> None:
+    """full_clean of a new record of a bulk registration, less what the batch checks at once: its
+    links (read from the database in this transaction) and uniqueness (the database's)."""
+    links = [f.name for f in record._meta.concrete_fields if f.is_relation]
+    record.full_clean(exclude=links, validate_unique=False, validate_constraints=False)
+
+
+def register_accessions(passports, *, user, reason: str) -> list[Accession]:
+    """Register many new accessions at once: the bulk path of register_accession.
+
+    Each passport is checked as register_accession checks it (validate_passport, less the
+    warnings of similar accessions), and the numbers of the batch against each other; any error
+    raises PassportInvalid and nothing is written. The records go in with one INSERT per table
+    and batch, each with its creation history row (user, reason). Passports may be
+    KeptPassport, to keep STORAGE and DUPLSITE as given. Returns the accessions, in order.
+    """
+    from genebank.core.permissions import REGISTER, require
+
+    passports = list(passports)
+    for institute in {p.institute for p in passports if p.institute is not None}:
+        require(user, REGISTER, institute)
+    problems = []
+    seen: set[tuple[int, str]] = set()
+    for data in passports:
+        errors, _warnings = validate_passport(data, similar=False)
+        problems += errors
+        key = (getattr(data.institute, "pk", 0), (data.number or "").strip())
+        if key in seen:
+            problems.append(
+                checks.Problem(
+                    "ACCENUMB",
+                    key[1],
+                    _("The number %(number)s is given twice.") % {"number": key[1]},
+                    "error",
+                )
+            )
+        seen.add(key)
+    if problems:
+        raise PassportInvalid(problems)
+    passports = [_normalise(data) for data in passports]
+    with transaction.atomic():
+        taxa: dict[tuple, Taxon] = {}
+        accessions = []
+        for data in passports:
+            taxon_key = (
+                data.genus,
+                data.species,
+                data.subtaxa,
+                data.species_author,
+                data.subtaxa_author,
+            )
+            if taxon_key not in taxa:
+                taxa[taxon_key] = _taxon_for(data, user, reason)
+            assert data.institute is not None  # validate_passport refuses data without one
+            accession = Accession(
+                institute=data.institute,
+                number=data.number,
+                sequence=data.institute.parse_accession_sequence(data.number),
+                taxon=taxa[taxon_key],
+            )
+            _set_if_changed(accession, {name: getattr(data, name) for name in ACCESSION_FIELDS})
+            for name in _KEPT_FIELDS:
+                setattr(accession, name, getattr(data, name, ""))
+            _clean_new(accession)
+            accessions.append(accession)
+        accessions = bulk_audited_create(
+            Accession,
+            accessions,
+            user,
+            reason,
+            m2m={"breeding_institutes": [list(p.breeding_institutes) for p in passports]},
+        )
+        rows = list(zip(passports, accessions, strict=True))
+        names = [
+            AccessionName(accession=a, name=name, position=i)
+            for p, a in rows
+            for i, name in enumerate(p.names)
+        ]
+        numbers = [
+            AccessionIdentifier(accession=a, institute_code=code, identifier=ident, position=i)
+            for p, a in rows
+            for i, (code, ident) in enumerate(p.other_numbers)
+        ]
+        collected = [(p, a) for p, a in rows if p.has_collecting_event()]
+        events = []
+        for p, a in collected:
+            event = CollectingEvent(accession=a)
+            _set_if_changed(
+                event, {_EVENT_FIELD.get(n, n): getattr(p, n) for n in COLLECTING_FIELDS}
+            )
+            events.append(event)
+        acquisitions = []
+        for p, a in rows:
+            acquisition = Acquisition(accession=a)
+            _set_if_changed(
+                acquisition, {_ACQ_FIELD.get(n, n): getattr(p, n) for n in ACQUISITION_FIELDS}
+            )
+            acquisitions.append(acquisition)
+        for record in (*names, *numbers, *events, *acquisitions):
+            _clean_new(record)
+        bulk_audited_create(AccessionName, names, user, reason)
+        bulk_audited_create(AccessionIdentifier, numbers, user, reason)
+        bulk_audited_create(
+            CollectingEvent,
+            events,
+            user,
+            reason,
+            m2m={
+                "collectors": [list(p.collectors) for p, _a in collected],
+                "collecting_institutes": [list(p.collecting_institutes) for p, _a in collected],
+            },
+        )
+        bulk_audited_create(Acquisition, acquisitions, user, reason)
+        # Values derived from the passports follow them (the exchange's PDCI).
+        accessions_changed.send(
+            Accession, accessions=Accession.objects.filter(pk__in=[a.pk for a in accessions])
+        )
+    return accessions
 
 
 def update_accession(accession: Accession, data: PassportData, *, user, reason: str) -> Outcome:

@@ -1,13 +1,16 @@
 """Admin pages for the inventory: read-only views of what only services may change.
 
-Reserve levels are plain settings and editable here; storage locations, lots and the ledger are
-changed through genebank.inventory.services (which keep paths, quantities and the ledger true),
-so the admin shows them without add, change or delete.
+Storage locations, lots and the ledger are changed through genebank.inventory.services (which
+keep paths, quantities and the ledger true), so the admin shows them without add, change or
+delete. Reserve levels are plain settings, edited here through services.save_reserve_level.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from genebank.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 from genebank.inventory.models import (
     EnvironmentReading,
     LotTransaction,
@@ -17,28 +20,18 @@ from genebank.inventory.models import (
     Stocktake,
     StorageLocation,
 )
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from genebank.inventory.services import save_reserve_level
 
 
 @admin.register(StorageLocation)
-class StorageLocationAdmin(ReadOnlyAdmin):
+class StorageLocationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["path", "code", "kind", "storage_kind", "capacity", "institute"]
     list_filter = ["institute", "kind", "storage_kind"]
     search_fields = ["path", "code"]
 
 
 @admin.register(SeedLot)
-class SeedLotAdmin(ReadOnlyAdmin):
+class SeedLotAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "accession", "collection", "status", "quantity", "unit", "location"]
     list_filter = ["institute", "collection", "status", "unit"]
     search_fields = ["number", "accession__number"]
@@ -46,19 +39,8 @@ class SeedLotAdmin(ReadOnlyAdmin):
     raw_id_fields = ["accession", "parent", "location"]
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LotTransaction)
-class LotTransactionAdmin(ReadOnlyModelAdmin):
+class LotTransactionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "lot", "kind", "reason", "quantity", "balance_after", "user"]
     list_filter = ["kind", "reason"]
     search_fields = ["lot__number", "note", "reason_text"]
@@ -67,7 +49,7 @@ class LotTransactionAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(ProcessingStep)
-class ProcessingStepAdmin(ReadOnlyModelAdmin):
+class ProcessingStepAdmin(ReadOnlyAdmin):
     list_display = ["lot", "step", "date", "within_standard", "user"]
     list_filter = ["step", "within_standard"]
     search_fields = ["lot__number"]
@@ -75,14 +57,14 @@ class ProcessingStepAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Stocktake)
-class StocktakeAdmin(ReadOnlyAdmin):
+class StocktakeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["location", "status", "started_at", "started_by", "reconciled_at"]
     list_filter = ["status"]
     list_select_related = ["location", "started_by"]
 
 
 @admin.register(EnvironmentReading)
-class EnvironmentReadingAdmin(ReadOnlyModelAdmin):
+class EnvironmentReadingAdmin(ReadOnlyAdmin):
     list_display = ["location", "taken_at", "temperature", "humidity", "source"]
     list_filter = ["location"]
     date_hierarchy = "taken_at"
@@ -92,3 +74,17 @@ class EnvironmentReadingAdmin(ReadOnlyModelAdmin):
 @admin.register(ReserveLevel)
 class ReserveLevelAdmin(SimpleHistoryAdmin):
     list_display = ["crop", "mating_system", "distribution_reserve", "regeneration_threshold"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        save_reserve_level(obj, user=request.user, reason=_("Edited in the admin"))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":  # a revert would save without the service
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True

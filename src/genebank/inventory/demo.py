@@ -1,12 +1,12 @@
 """The demo genebank's cold rooms: storage tree, seed lots and their ledgers, seed processing, a
 stocktake and data-logger readings, generated for `genebank demo` after the accessions.
 
-Written in bulk (one history row per audited record, "Demo collection"), not through the services,
-so that 2,000 accessions load in seconds; the code below keeps every rule the services and the
-database keep: a lot's quantity is the sum of its ledger and never negative, each transaction
-carries its final balance (the ledger refuses updates), lots sit in storage fit for their
-collection and within each place's capacity. The choices come from a fixed seed; dates of recent
-activity (processing, readings, withdrawals) follow the day the demo is loaded.
+Planned here from a fixed seed, written through inventory.services as a genebank would enter its
+stock: the tree with create_location, lots and their past ledgers with enter_lots (the bulk path of
+receive, withdraw and adjust: every balance checked at its date), processing with
+record_processing_step, a stocktake of one rack with start_stocktake, record_count and
+reconcile_stocktake, the loggers' files with import_readings. Dates of recent activity (processing,
+readings, withdrawals) follow the day the demo is loaded; the stocktake is made on that day.
 """
 
 from __future__ import annotations
@@ -18,29 +18,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from genebank.accessions.demo import DEFAULT_SEED, DEMO_REASON
 from genebank.accessions.models import Accession, Acquisition
 from genebank.core.models import Crop, Institute
+from genebank.inventory import services
 from genebank.inventory.models import (
-    PATH_SEPARATOR,
     CollectionKind,
-    EnvironmentReading,
     LotTransaction,
     ProcessingStep,
     ReserveLevel,
     SeedLot,
-    Stocktake,
-    StocktakeCount,
     StorageKind,
     StorageLocation,
     default_reserve_levels,
 )
-from genebank.inventory.services import lot_number
-from genebank.inventory.signals import lots_changed
 from genebank.inventory.standards import drying_within_standard
 from genebank.inventory.units import Unit, convert
 
@@ -109,7 +102,6 @@ class _Event:
     reason_text: str = ""
     balance: Decimal = Decimal(0)
     final: bool = False  # the withdrawal that leaves a low lot under its reserve, or empty
-    obj: LotTransaction | None = None
 
 
 @dataclass
@@ -135,7 +127,6 @@ class _Lot:
     deplete: bool = False
     events: list[_Event] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
-    counted: tuple | None = None  # (expected, counted, when, adjustment event or None)
     obj: SeedLot | None = None
 
     def amount(self, seeds: int) -> Decimal:
@@ -258,34 +249,23 @@ def _place_lots(lots: list[_Lot], places: list[_Place], units: dict[str, _Place]
             held[box.code] = held.get(box.code, 0) + 1
 
 
-def _write_tree(places: list[_Place], institute: Institute, curator, when) -> None:
-    for depth in range(max(p.depth for p in places) + 1):
-        level = [p for p in places if p.depth == depth]
-        objs = []
-        for p in level:
-            obj = StorageLocation(
-                institute=institute,
-                parent=p.parent.obj if p.parent else None,
-                name=p.name,
-                code=p.code,
-                kind=p.kind,
-                storage_kind=p.storage_kind,
-                temperature_min=p.temperature[0] if p.temperature else None,
-                temperature_max=p.temperature[1] if p.temperature else None,
-                humidity_min=p.humidity[0] if p.humidity else None,
-                humidity_max=p.humidity[1] if p.humidity else None,
-                capacity=p.capacity,
-                notes=p.notes,
-            )
-            obj.path = f"{p.parent.obj.path}{PATH_SEPARATOR}{p.name}" if p.parent else p.name
-            obj._history_date = when
-            objs.append(obj)
-        created = bulk_create_with_history(
-            objs, StorageLocation, batch_size=500, default_user=curator,
-            default_change_reason=DEMO_REASON,
-        )  # fmt: skip
-        for p, obj in zip(level, created, strict=True):
-            p.obj = obj
+def _write_tree(places: list[_Place], institute: Institute, curator) -> None:
+    for p in places:  # parents first
+        p.obj = services.create_location(
+            institute=institute,
+            parent=p.parent.obj if p.parent else None,
+            name=p.name,
+            code=p.code,
+            kind=p.kind,
+            user=curator,
+            storage_kind=p.storage_kind,
+            temperature_min=p.temperature[0] if p.temperature else None,
+            temperature_max=p.temperature[1] if p.temperature else None,
+            humidity_min=p.humidity[0] if p.humidity else None,
+            humidity_max=p.humidity[1] if p.humidity else None,
+            capacity=p.capacity,
+            notes=p.notes,
+        )
 
 
 # --- lots and their ledgers ------------------------------------------------------------------
@@ -402,9 +382,9 @@ def _plan_events(rng: random.Random, lot: _Lot, today: datetime.date) -> list[_E
     return events
 
 
-def _walk(rng: random.Random, lot: _Lot, count_at=None, curator_text: str = "") -> None:
+def _walk(rng: random.Random, lot: _Lot) -> None:
     """Give each planned event its amount in the lot's unit and its balance; drop those that
-    would take the lot under its floor. Optionally count (and adjust) the lot at count_at."""
+    would take the lot under its floor (enter_lots checks them again as it writes them)."""
     reserve = _reserve(lot.crop)
     receipt = lot.amount(lot.seeds)
     if lot.unit == Unit.GRAMS:
@@ -419,34 +399,10 @@ def _walk(rng: random.Random, lot: _Lot, count_at=None, curator_text: str = "") 
     else:
         floor = lot.amount(int(reserve * 1.05))
     planned = list(lot.events)
-    if count_at is not None:
-        planned.append(_Event(count_at[0], "count"))
-        planned.sort(key=lambda e: e.when)
     last_when = lot.received
     for event in planned:
         if event.when <= last_when:
             event.when = last_when + datetime.timedelta(minutes=5)
-        if event.kind == "count":
-            if balance == 0:
-                continue
-            difference = Decimal(0)
-            if rng.random() < 0.15:
-                seeds = max(3, int(lot.seeds * rng.uniform(0.002, 0.01)))
-                difference = min(lot.amount(seeds), balance)
-                if rng.random() < 0.7:
-                    difference = -difference
-            adjustment = None
-            if difference:
-                balance += difference
-                adjustment = _Event(
-                    count_at[1], Kind.ADJUSTMENT, difference, entered=abs(difference),
-                    entered_unit=lot.unit, user="curator", balance=balance,
-                    reason_text=curator_text,
-                )  # fmt: skip
-                ledger.append(adjustment)
-            lot.counted = (balance - difference, balance, event.when, adjustment)
-            last_when = count_at[1]
-            continue
         if event.final and lot.deplete:
             amount = balance
         elif event.final:
@@ -560,16 +516,18 @@ def _plan_lots(rng: random.Random, accessions: list[Accession], today: datetime.
     return lots, processing
 
 
-def _readings(rng: random.Random, units: dict[str, _Place], now: datetime.datetime) -> list:
+def _readings(
+    rng: random.Random, units: dict[str, _Place], now: datetime.datetime
+) -> dict[str, list[tuple]]:
     """Hourly readings of the two cold rooms; the active room warmed for four hours three days
     ago (a door left open), long enough to raise an alert."""
     end = now.replace(minute=0, second=0, microsecond=0)
     start = end - datetime.timedelta(days=READING_DAYS)
     excursion = end - datetime.timedelta(days=3, hours=end.hour - 10)
-    rows = []
+    rows: dict[str, list[tuple]] = {}
     hours = READING_DAYS * 24
     for key, centre, spread in (("base", -18.0, 0.6), ("active", 5.0, 0.5)):
-        location = units[key].obj
+        rows[key] = []
         for h in range(hours + 1):
             moment = start + datetime.timedelta(hours=h)
             temperature = centre + rng.gauss(0, spread / 2)
@@ -578,13 +536,11 @@ def _readings(rng: random.Random, units: dict[str, _Place], now: datetime.dateti
             if key == "active" and excursion <= moment < excursion + datetime.timedelta(hours=4):
                 temperature = (9.4, 11.8, 12.6, 10.3)[int((moment - excursion).seconds // 3600)]
                 humidity = 29 + rng.gauss(0, 1)
-            rows.append(
-                EnvironmentReading(
-                    location=location,
-                    taken_at=moment,
-                    temperature=Decimal(temperature).quantize(Decimal("0.1")),
-                    humidity=Decimal(max(1, min(99, humidity))).quantize(Decimal("0.1")),
-                    source=f"{LOGGER} {units[key].code}",
+            rows[key].append(
+                (
+                    moment,
+                    Decimal(temperature).quantize(Decimal("0.1")),
+                    Decimal(max(1, min(99, humidity))).quantize(Decimal("0.1")),
                 )
             )
     return rows
@@ -592,14 +548,46 @@ def _readings(rng: random.Random, units: dict[str, _Place], now: datetime.dateti
 
 def _reserve_levels(admin) -> int:
     crops = Crop.objects.filter(name__in=SEED_WEIGHTS, reserve_level__isnull=True)
-    new = []
+    n = 0
     for crop in crops:
         mating = "cross" if crop.name in CROSS_POLLINATED else "self"
-        new.append(ReserveLevel(crop=crop, mating_system=mating, **default_reserve_levels(mating)))
-    bulk_create_with_history(
-        new, ReserveLevel, default_user=admin, default_change_reason=DEMO_REASON
-    )
-    return len(new)
+        services.save_reserve_level(
+            ReserveLevel(crop=crop, mating_system=mating, **default_reserve_levels(mating)),
+            user=admin,
+            reason=DEMO_REASON,
+        )
+        n += 1
+    return n
+
+
+def _readings_csv(rows: list[tuple]) -> str:
+    """Readings as a data logger writes them, for services.import_readings."""
+    lines = ["time,temperature,humidity"]
+    lines += [f"{timezone.localtime(m):%Y-%m-%d %H:%M:%S},{t},{h}" for m, t, h in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _stocktake(rng: random.Random, rack: _Place, lots: list[_Lot], technician, curator) -> None:
+    """A count of the active room's first rack, through the services: most lots as the ledger
+    says, a few with a few seeds more or less, reconciled by the curator."""
+    on_rack = [lot for lot in lots if lot.box is not None and lot.box.parent is rack]
+    if not on_rack:
+        return
+    stocktake = services.start_stocktake(rack.obj, technician)
+    for lot in on_rack:
+        held = lot.obj.quantity
+        if held == 0:
+            continue
+        difference = Decimal(0)
+        if rng.random() < 0.15:
+            seeds = max(3, int(lot.seeds * rng.uniform(0.002, 0.01)))
+            difference = min(lot.amount(seeds).quantize(GRAMS), held)
+            if rng.random() < 0.7:
+                difference = -difference
+        services.record_count(
+            stocktake, lot.obj, held + difference, lot.unit, technician, found_at=lot.box.obj
+        )
+    services.reconcile_stocktake(stocktake, curator, "Recount after the rack was reorganized")
 
 
 def load_demo_inventory(
@@ -632,16 +620,8 @@ def load_demo_inventory(
     lots, processing = _plan_lots(rng, accessions, today)
     places, units = _storage_tree(lots)
     _place_lots(lots, places, units)
-    first_receipt = min((lot.received for lot in lots + processing), default=now)
-    _write_tree(places, institute, curator, first_receipt - datetime.timedelta(days=30))
+    _write_tree(places, institute, curator)
 
-    # One reconciled stocktake of the active room's first rack, some months ago.
-    rack = next(p for p in places if p.parent is units["active"])
-    count_day = today - datetime.timedelta(days=rng.randint(150, 250))
-    counted_at = _moment(rng, count_day, (9, 12))
-    reconciled_at = _moment(rng, count_day, (15, 16))
-    reason = "Recount after the rack was reorganized"
-    text = f"Stocktake of {rack.obj.path}: {reason}"
     for lot in lots:
         if lot.status == Status.QUARANTINE:
             lot.events = [
@@ -651,122 +631,76 @@ def load_demo_inventory(
             ]  # fmt: skip
             continue
         lot.events = _plan_events(rng, lot, today)
-        on_rack = lot.box is not None and lot.box.parent is rack
-        count = (counted_at, reconciled_at) if on_rack and lot.received < counted_at else None
-        _walk(rng, lot, count, text)
+        _walk(rng, lot)
     for lot in processing:
         lot.events = []
         _walk(rng, lot)
 
-    # Lot numbers follow the order seed arrived in.
+    # Lot numbers follow the order seed arrived in; parents come before the lots harvested
+    # from them (they arrived years before).
     everything = sorted(lots + processing, key=lambda lot: (lot.received, lot.accession.pk))
-    last = SeedLot.objects.filter(institute=institute).aggregate(m=Max("sequence"))["m"] or 0
-    for sequence, lot in enumerate(everything, start=last + 1):
-        lot.obj = SeedLot(
-            institute=institute,
+    people = {"technician": technician, "curator": curator}
+    records: dict[int, services.LotRecord] = {}
+    for lot in everything:
+        receipt, *movements = lot.events
+        records[id(lot)] = services.LotRecord(
             accession=lot.accession,
-            sequence=sequence,
-            number=lot_number(institute, sequence),
+            quantity=receipt.entered,
+            unit=receipt.entered_unit,
             collection=lot.collection,
-            container=lot.container,
+            received_at=lot.received,
             location=lot.box.obj if lot.box else None,
+            container=lot.container,
             harvest_year=lot.harvest_year,
+            parent=records[id(lot.parent)] if lot.parent is not None else None,
             generation=lot.generation,
             thousand_seed_weight=lot.weight,
+            status=lot.status if lot.status != Status.DEPLETED else None,
             moisture_content=lot.moisture,
             moisture_date=lot.moisture_date,
             moisture_method=lot.moisture_method,
-            status=lot.status,
-            unit=lot.unit,
-            quantity=lot.events[-1].balance,
-            last_counted_at=lot.counted[2] if lot.counted else None,
-        )
-        lot.obj._history_date = lot.received
-    for group in (lots, processing):  # parents before the lots harvested from them
-        for lot in group:
-            if lot.parent is not None:
-                lot.obj.parent = lot.parent.obj
-        members = {id(lot) for lot in group}
-        ordered = [lot.obj for lot in everything if id(lot) in members]
-        bulk_create_with_history(
-            ordered, SeedLot, batch_size=500, default_user=technician,
-            default_change_reason=DEMO_REASON,
-        )  # fmt: skip
-
-    # The ledger, inserted once with its final values: transactions are never updated.
-    people = {"technician": technician, "curator": curator}
-    entries = []
-    for lot in everything:
-        for event in lot.events:
-            event.obj = LotTransaction(
-                lot=lot.obj,
-                kind=event.kind,
-                reason=event.reason,
-                reason_text=event.reason_text,
-                quantity=event.change,
-                balance_after=event.balance,
-                entered_quantity=event.entered,
-                entered_unit=event.entered_unit,
-                user=people[event.user],
-                created_at=event.when,
-                note=event.note,
-            )
-            entries.append(event.obj)
-    entries.sort(key=lambda e: e.created_at)
-    LotTransaction.objects.bulk_create(entries, batch_size=1000)
-
-    ProcessingStep.objects.bulk_create(
-        [
-            ProcessingStep(
-                lot=lot.obj,
-                user=technician,
-                recorded_at=_moment(rng, step["date"], (14, 17)),
-                **step,
-            )
-            for lot in processing
-            for step in lot.steps
-        ]
-    )
-
-    counted = [lot for lot in lots if lot.counted]
-    if counted:
-        stocktake = Stocktake(
-            location=rack.obj,
-            status=Stocktake.Status.RECONCILED,
-            started_by=technician,
-            started_at=counted_at - datetime.timedelta(minutes=30),
-            reconciled_by=curator,
-            reconciled_at=reconciled_at,
-            reason=reason,
-        )
-        stocktake._history_date = reconciled_at
-        bulk_create_with_history(
-            [stocktake], Stocktake, default_user=curator, default_change_reason=DEMO_REASON
-        )
-        StocktakeCount.objects.bulk_create(
-            [
-                StocktakeCount(
-                    stocktake=stocktake,
-                    lot=lot.obj,
-                    expected=lot.counted[0],
-                    counted=lot.counted[1],
-                    found_at=lot.box.obj,
-                    counted_by=technician,
-                    counted_at=lot.counted[2],
-                    adjustment=lot.counted[3].obj if lot.counted[3] else None,
+            note=receipt.note,
+            movements=[
+                services.PastMovement(
+                    when=event.when, kind=event.kind, quantity=event.entered,
+                    unit=event.entered_unit, user=people[event.user], reason=event.reason,
+                    reason_text=event.reason_text, note=event.note,
                 )
-                for lot in counted
-            ]
-        )
+                for event in movements
+            ],
+        )  # fmt: skip
+    written = services.enter_lots(records.values(), user=technician, reason=DEMO_REASON)
+    for lot, obj in zip(everything, written, strict=True):
+        lot.obj = obj
+
+    # Seed processing of the new harvests, step by step (the received step comes with the lot).
+    for lot in processing:
+        for step in lot.steps[1:]:
+            services.record_processing_step(
+                lot.obj,
+                step["step"],
+                technician,
+                date=step["date"],
+                drying_start=step.get("drying_start"),
+                drying_end=step.get("drying_end"),
+                temperature=step.get("temperature"),
+                humidity=step.get("humidity"),
+            )
+
+    rack = next(p for p in places if p.parent is units["active"])
+    _stocktake(rng, rack, lots, technician, curator)
 
     readings = _readings(rng, units, now)
-    EnvironmentReading.objects.bulk_create(readings, batch_size=1000)
-    # The lots were written in bulk, without post_save: what is derived from them (STORAGE in
-    # the PDCI) is told at once.
-    lots_changed.send(
-        SeedLot, accessions=Accession.objects.filter(seed_lots__isnull=False).distinct()
-    )
+    for key in ("base", "active"):
+        services.import_readings(
+            units[key].obj,
+            _readings_csv(readings[key]),
+            technician,
+            source=f"{LOGGER} {units[key].code}",
+        )
     return InventorySummary(
-        locations=len(places), lots=len(everything), transactions=len(entries),
-        readings=len(readings),
-    )  # fmt: skip
+        locations=len(places),
+        lots=len(everything),
+        transactions=LotTransaction.objects.filter(lot__institute=institute).count(),
+        readings=sum(len(rows) for rows in readings.values()),
+    )

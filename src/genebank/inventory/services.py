@@ -9,21 +9,23 @@ anything is written.
 
 from __future__ import annotations
 
+import datetime
 import io
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from genebank.accessions.models import Accession, Acquisition
 from genebank.core.models import Institute
-from genebank.core.permissions import require
-from genebank.core.services import mark_change
+from genebank.core.permissions import MANAGE_SHARED_LISTS, require
+from genebank.core.services import audited_save, bulk_audited_create, mark_change
 from genebank.inventory.environment import Problem, Reading, iter_readings
 from genebank.inventory.models import (
     ACCEPTED_STORAGE,
@@ -32,6 +34,7 @@ from genebank.inventory.models import (
     EnvironmentReading,
     LotTransaction,
     ProcessingStep,
+    ReserveLevel,
     SeedLot,
     Stocktake,
     StocktakeCount,
@@ -43,6 +46,7 @@ from genebank.inventory.permissions import (
     RECORD_READINGS,
     WITHDRAW_SEED,
 )
+from genebank.inventory.signals import lots_changed
 from genebank.inventory.standards import DAYS_TO_DRYING, DAYS_TO_STORAGE, drying_within_standard
 from genebank.inventory.units import Unit, convert, parse_quantity, refuse_beyond_max
 
@@ -1189,6 +1193,335 @@ def _import_readings(location: StorageLocation, text, source: str) -> dict:
     return counts
 
 
+# --- lots entered after the fact, in bulk -----------------------------------------------------
+
+
+@dataclass
+class PastMovement:
+    """A withdrawal or an adjustment already made, as a paper ledger or another system shows it.
+
+    quantity: what was taken (withdrawal) or the signed correction (adjustment), in `unit`."""
+
+    when: datetime.datetime
+    kind: str
+    quantity: Decimal
+    unit: str
+    user: Any
+    reason: str = ""
+    reason_text: str = ""
+    note: str = ""
+    entry: LotTransaction | None = None  # the ledger entry written (set by enter_lots)
+
+
+@dataclass
+class LotRecord:
+    """A lot received before it is entered here, with the movements of its ledger since."""
+
+    accession: Accession
+    quantity: Decimal
+    unit: str
+    collection: str
+    received_at: datetime.datetime
+    location: StorageLocation | None = None
+    container: str = ""
+    harvest_year: int | None = None
+    parent: LotRecord | None = None
+    generation: int | None = None
+    thousand_seed_weight: Decimal | None = None
+    status: str | None = None
+    moisture_content: Decimal | None = None
+    moisture_date: datetime.date | None = None
+    moisture_method: str = ""
+    note: str = ""
+    movements: list[PastMovement] = field(default_factory=list)
+    lot: SeedLot | None = None  # the lot written (set by enter_lots)
+
+
+def _bulk_location_checks(records: list[LotRecord]) -> None:
+    """_check_location_accepts for a batch: each place locked once, its capacity counted with the
+    batch's lots."""
+    pks = {r.location.pk for r in records if r.location is not None}
+    places = StorageLocation.objects.select_for_update().in_bulk(pks)
+    held = dict(
+        SeedLot.objects.filter(location__in=pks)
+        .exclude(status__in=SeedLot.GONE)
+        .values_list("location")
+        .annotate(n=Count("pk"))
+        .values_list("location", "n")
+    )
+    for record in records:
+        if record.location is None:
+            continue
+        lot = record.lot
+        assert lot is not None
+        location = places[record.location.pk]
+        if location.institute_id != lot.institute_id:
+            raise ValidationError(
+                _("%(location)s belongs to another institute.") % {"location": location.path},
+                code="institute",
+            )
+        if location.kind not in LOT_HOLDING_KINDS:
+            raise ValidationError(
+                _(
+                    "%(location)s is a %(kind)s: put lots in a room, freezer, shelf, box or "
+                    "position."
+                )
+                % {"location": location.path, "kind": location.get_kind_display()},
+                code="wrong_kind",
+            )
+        accepted = ACCEPTED_STORAGE[CollectionKind(lot.collection)]
+        if lot.collection != CollectionKind.OTHER and location.effective_storage_kind not in (
+            accepted
+        ):
+            raise ValidationError(
+                _("%(location)s is not a storage unit for the %(collection)s.")
+                % {"location": location.path, "collection": lot.get_collection_display().lower()},
+                code="wrong_kind",
+            )
+        if location.capacity is not None and held.get(location.pk, 0) >= location.capacity:
+            raise ValidationError(
+                _("%(location)s is full (%(capacity)s lots).")
+                % {"location": location.path, "capacity": location.capacity},
+                code="full",
+            )
+        held[location.pk] = held.get(location.pk, 0) + 1
+        lot.location = location
+
+
+def _walk_movements(lot: SeedLot, record: LotRecord, allowed) -> list[LotTransaction]:
+    """The lot's ledger, receipt first, each movement checked as withdraw() and adjust() check
+    it against the balance of its day; the lot ends with the last balance and its status."""
+    entered = parse_quantity(record.quantity, record.unit)
+    entries = []
+    lot.quantity = Decimal(0)
+    last = record.received_at
+
+    def post(kind, change, entered, unit, user, when, **extra) -> LotTransaction:
+        # As _post: bounds, the balance and the status it leaves, without a write per entry.
+        balance = lot.quantity + change
+        if balance < 0:
+            _refuse_overdraw(lot, -change)
+        refuse_beyond_max(change, lot.unit)
+        refuse_beyond_max(balance, lot.unit, lot=lot.number)
+        entry = LotTransaction(
+            lot=lot, kind=kind, quantity=change, balance_after=balance, entered_quantity=entered,
+            entered_unit=unit, user=user, created_at=when, **extra,
+        )  # fmt: skip
+        lot.quantity = balance
+        if balance == 0 and lot.status != Status.WITHDRAWN:
+            lot.status = Status.DEPLETED
+        elif balance > 0 and lot.status == Status.DEPLETED:
+            lot.status = Status.AVAILABLE
+        entries.append(entry)
+        return entry
+
+    post(Kind.RECEIPT, entered, entered, record.unit, allowed.user, record.received_at,
+         note=record.note)  # fmt: skip
+    for movement in record.movements:
+        if movement.when < last or movement.when > timezone.now():
+            raise ValidationError(
+                _("Lot %(lot)s: its movements must follow its receipt in time, up to now.")
+                % {"lot": lot.number},
+                code="date",
+            )
+        last = movement.when
+        if movement.kind == Kind.WITHDRAWAL:
+            allowed(movement.user, WITHDRAW_SEED, lot.institute_id)
+            if movement.reason not in LotTransaction.Reason.values:
+                raise ValidationError(
+                    _("Unknown withdrawal reason %(reason)s: use one of %(reasons)s.")
+                    % {"reason": movement.reason,
+                       "reasons": ", ".join(LotTransaction.Reason.values)},
+                    code="reason",
+                )  # fmt: skip
+            taken, amount = _in_lot_unit(lot, movement.quantity, movement.unit)
+            _refuse_outgoing(lot)
+            _refuse_overdraw(lot, amount)
+            movement.entry = post(
+                Kind.WITHDRAWAL, -amount, taken, movement.unit, movement.user, movement.when,
+                reason=movement.reason, note=movement.note,
+            )  # fmt: skip
+        elif movement.kind == Kind.ADJUSTMENT:
+            allowed(movement.user, MANAGE_LOTS, lot.institute_id)
+            if not (movement.reason_text or "").strip():
+                raise ValidationError(_("Say why the quantity is adjusted."), code="reason")
+            if lot.status == Status.WITHDRAWN:
+                _refuse_outgoing(lot)
+            signed = Decimal(movement.quantity)
+            given, amount = _in_lot_unit(lot, abs(signed), movement.unit)
+            if signed < 0:
+                _refuse_overdraw(lot, amount)
+            movement.entry = post(
+                Kind.ADJUSTMENT, -amount if signed < 0 else amount, given, movement.unit,
+                movement.user, movement.when, reason_text=movement.reason_text.strip(),
+                note=movement.note,
+            )  # fmt: skip
+        else:
+            raise ValidationError(
+                _("A past movement is a withdrawal or an adjustment."), code="kind"
+            )
+    return entries
+
+
+class _Allowed:
+    """require(), asked once per user, capability and institute."""
+
+    def __init__(self, user):
+        self.user = user
+        self.granted: set[tuple] = set()
+
+    def __call__(self, user, capability: str, institute_id: int) -> None:
+        key = (getattr(user, "pk", None), capability, institute_id)
+        if key not in self.granted:
+            require(user, capability, institute_id)
+            self.granted.add(key)
+
+
+@transaction.atomic
+def enter_lots(records, *, user, reason: str) -> list[SeedLot]:
+    """Enter lots received before this system kept them, each with its past ledger, in bulk.
+
+    The bulk path of receive(), withdraw() and adjust() for a genebank's existing stock (and the
+    demo): each lot is checked as receive() checks it, each movement as withdraw() or adjust()
+    checks it at its place in the lot's ledger, and every refusal raises before anything is
+    written. Lots are numbered in the order given; each gets one creation history row (user,
+    reason) dated when it was received; its quantity is the sum of its ledger. A lot received in
+    processing gets its received step, as from receive(). records: LotRecord each (a parent
+    before the lots harvested from it); their `lot` and movements' `entry` are set.
+    """
+    records = list(records)
+    allowed = _Allowed(user)
+    accessions = Accession.objects.select_related("institute").in_bulk(
+        {r.accession.pk for r in records}
+    )
+    pending = set(
+        Acquisition.objects.filter(
+            accession__in=accessions, quarantine_status=Acquisition.Quarantine.PENDING
+        ).values_list("accession_id", flat=True)
+    )
+    sequences: dict[int, int] = {}
+    now = timezone.now()
+    for record in records:
+        accession = accessions[record.accession.pk]
+        allowed(user, MANAGE_LOTS, accession.institute_id)
+        if not accession.is_active:
+            raise ValidationError(
+                _("Accession %(accession)s has been deaccessioned.") % {"accession": accession},
+                code="deaccessioned",
+            )
+        if record.collection not in CollectionKind.values:
+            raise ValidationError(
+                _("Unknown collection %(collection)s: use base, active or other.")
+                % {"collection": record.collection},
+                code="collection",
+            )
+        if record.status not in (None, Status.PROCESSING, Status.QUARANTINE, Status.AVAILABLE):
+            raise ValidationError(
+                _("A new lot is in processing, in quarantine or available."), code="status"
+            )
+        parent = record.parent
+        if parent is not None and parent.accession.pk != accession.pk:
+            raise ValidationError(
+                _("The parent lot %(lot)s is of another accession.")
+                % {"lot": parent.lot.number if parent.lot else ""},
+                code="parent",
+            )
+        if parent is not None and parent.lot is None:
+            raise ValidationError(_("A parent lot comes before its lots."), code="parent")
+        if record.harvest_year is not None and not (1900 <= record.harvest_year <= _today().year):
+            raise ValidationError(
+                _("%(year)s is not a harvest year.") % {"year": record.harvest_year},
+                code="harvest_year",
+            )
+        if record.received_at > now:
+            raise ValidationError(_("A lot cannot be received in the future."), code="date")
+        institute = accession.institute
+        if institute.pk not in sequences:
+            sequences[institute.pk] = _next_sequence(institute)
+        sequence = sequences[institute.pk]
+        sequences[institute.pk] += 1
+        lot = SeedLot(
+            institute=institute,
+            accession=accession,
+            sequence=sequence,
+            number=lot_number(institute, sequence),
+            unit=record.unit,
+            collection=record.collection,
+            container=record.container,
+            harvest_year=record.harvest_year,
+            parent=parent.lot if parent else None,
+            generation=record.generation
+            if record.generation is not None
+            else (parent.lot.generation + 1 if parent and parent.lot else 0),
+            thousand_seed_weight=_seed_weight(record.thousand_seed_weight),
+            moisture_content=record.moisture_content,
+            moisture_date=record.moisture_date,
+            moisture_method=record.moisture_method,
+            status=Status.QUARANTINE
+            if accession.pk in pending
+            else (record.status or Status.AVAILABLE),
+        )
+        record.lot = lot
+    _bulk_location_checks(records)
+    ledgers = []
+    for record in records:
+        lot = record.lot
+        assert lot is not None
+        ledgers.append(_walk_movements(lot, record, allowed))
+        lot.full_clean(
+            exclude=["institute", "accession", "parent", "location"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    # Parents first: a lot's parent must have its id before the lot is inserted.
+    written: set[int] = set()
+    while len(written) < len(records):
+        ready = [
+            r for r in records
+            if id(r) not in written and (r.parent is None or id(r.parent) in written)
+        ]  # fmt: skip
+        for r in ready:
+            assert r.lot is not None
+            if r.parent is not None:
+                r.lot.parent = r.parent.lot
+        bulk_audited_create(
+            SeedLot,
+            [r.lot for r in ready],
+            user,
+            reason,
+            history_dates=[r.received_at for r in ready],
+        )
+        written.update(id(r) for r in ready)
+    entries = sorted((entry for ledger in ledgers for entry in ledger), key=lambda e: e.created_at)
+    for entry in entries:
+        entry.lot_id = entry.lot.pk
+    LotTransaction.objects.bulk_create(entries, batch_size=1000)
+    ProcessingStep.objects.bulk_create(
+        [
+            ProcessingStep(
+                lot=r.lot, step=ProcessingStep.Step.RECEIVED, date=r.received_at.date(),
+                user=user, recorded_at=r.received_at,
+            )
+            for r in records
+            if r.lot is not None and r.lot.status == Status.PROCESSING
+        ]
+    )  # fmt: skip
+    lots = [r.lot for r in records if r.lot is not None]
+    # Written in bulk, without post_save: what is derived from lots (STORAGE in the PDCI) is
+    # told at once.
+    lots_changed.send(
+        SeedLot, accessions=Accession.objects.filter(pk__in={lot.accession_id for lot in lots})
+    )
+    return lots
+
+
+def save_reserve_level(level: ReserveLevel, *, user, reason: str = "") -> ReserveLevel:
+    """Create or change the reserve levels of a crop (a shared list: data stewards keep it)."""
+    require(user, MANAGE_SHARED_LISTS)
+    audited_save(level, user, reason or (_("Edited") if level.pk else _("Created")))
+    return level
+
+
 def ledger_sum(lot: SeedLot) -> Decimal:
     """The sum of a lot's transactions; always equal to its cached quantity."""
     total = lot.transactions.aggregate(s=Sum("quantity"))["s"] or Decimal(0)
@@ -1201,12 +1534,14 @@ __all__ = [
     "Unit",
     "adjust",
     "create_location",
+    "enter_lots",
     "import_readings",
     "ledger_sum",
     "merge_lots",
     "move_location",
     "move_lot",
     "receive",
+    "save_reserve_level",
     "set_lot_status",
     "split_lot",
     "transfer",

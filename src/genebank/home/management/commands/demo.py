@@ -1,5 +1,6 @@
 """`genebank demo`: load the demo genebank, its collection and one user per role, on an empty
-database: each app's own demo data (accessions.demo, inventory.demo), composed in one transaction."""
+database: each app's own demo data (accessions.demo, inventory.demo, each writing through its
+app's services), composed in one transaction."""
 
 from __future__ import annotations
 
