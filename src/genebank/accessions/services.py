@@ -558,7 +558,7 @@ def register_accessions(passports, *, user, reason: str) -> list[Accession]:
         key = (getattr(data.institute, "pk", 0), (data.number or "").strip())
         if key in seen:
             problems.append(
-                checks.Problem(
+                mcpd_values.Problem(
                     "ACCENUMB",
                     key[1],
                     _("The number %(number)s is given twice.") % {"number": key[1]},
