@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from genebank.core.permissions import VIEW
 from genebank.core.uploads import refused_upload
 from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
-from genebank.inventory.filters import AlertFilter, LotFilter
+from genebank.inventory.filters import AlertFilter, LotFilter, ProcessingFilter
 from genebank.inventory.forms import (
     AdjustForm,
     CountForm,
@@ -52,6 +52,7 @@ from genebank.inventory.tables import (
     BelowReserveTable,
     LotTable,
     ProcessingOverdueTable,
+    ProcessingTable,
     StaleMoistureTable,
 )
 
@@ -458,35 +459,44 @@ def lot_process(request, pk):
     return _lot_page(request, lot, step_form=form, status=400)
 
 
-def processing_list(request):
+class ProcessingList(worklists.WorkList):
     """Lots on their way from receipt to the cold room: last step, days waited, overdue flag."""
-    lots = (
-        visible_lots(request.user)
-        .filter(status__in=[SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE])
-        .select_related("accession", "accession__taxon")
-        .prefetch_related(
-            Prefetch(
-                "processing_steps",
-                queryset=ProcessingStep.objects.select_related("user").order_by("pk"),
+
+    title = gettext_lazy("Seed processing")
+    table_class = ProcessingTable
+    filterset_class = ProcessingFilter
+    template_name = "inventory/processing.html"
+    csv_name = "lots-in-processing"
+
+    @cached_property
+    def overdue(self) -> dict[int, str]:
+        """Why each late lot is late; a view instance serves one request, so once a request."""
+        return {lot.pk: why for lot, why in services.processing_overdue()}
+
+    def rows(self, request, institutes):
+        steps = ProcessingStep.objects.filter(lot=OuterRef("pk"))
+        last = steps.order_by("-date", "-pk")
+        received = steps.filter(step=ProcessingStep.Step.RECEIVED).order_by("pk")
+        return (
+            SeedLot.objects.filter(
+                institute__in=institutes,
+                status__in=[SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE],
+            )
+            .select_related(*LOT_COLUMNS)
+            .annotate(
+                last_step=Subquery(last.values("step")[:1]),
+                last_step_date=Subquery(last.values("date")[:1]),
+                last_step_by=Subquery(last.values("user__username")[:1]),
+                received_on=Subquery(received.values("date")[:1]),
             )
         )
-        .order_by("sequence")
-    )
-    overdue = {lot.pk: why for lot, why in services.processing_overdue()}
-    today = timezone.localdate()
-    rows = []
-    for lot in lots:
-        steps = list(lot.processing_steps.all())
-        received = next((s for s in steps if s.step == ProcessingStep.Step.RECEIVED), None)
-        rows.append(
-            {
-                "lot": lot,
-                "last": steps[-1] if steps else None,
-                "days": (today - received.date).days if received else None,
-                "overdue": overdue.get(lot.pk),
-            }
-        )
-    return render(request, "inventory/processing.html", {"rows": rows})
+
+    def table_kwargs(self, request):
+        return {
+            "reasons": self.overdue,
+            "today": timezone.localdate(),
+            "step_names": dict(ProcessingStep.Step.choices),
+        }
 
 
 # --- stocktake ---------------------------------------------------------------------------------
