@@ -135,14 +135,19 @@ def prune_jobs(older_than: float | None = None) -> list[int]:
     finished = Job.objects.filter(status__in=(Job.Status.DONE, Job.Status.FAILED)).filter(
         models.Q(finished_at__lt=cutoff) | models.Q(finished_at__isnull=True, created_at__lt=cutoff)
     )
-    old = list(finished.values_list("pk", "task_id"))
-    ids = [pk for pk, _task in old]
+    old = list(finished.values_list("pk", flat=True))
+    ids: list[int] = []
     for start in range(0, len(old), 500):
-        part = old[start : start + 500]
         with transaction.atomic():
-            # By id and finished again: a job queued again meanwhile is not finished any more.
-            finished.filter(pk__in=[pk for pk, _task in part]).delete()
-            _delete_task_results([task for _pk, task in part if task])
+            # Finished still, under a lock: a job queued again meanwhile is not deleted.
+            part = dict(
+                finished.filter(pk__in=old[start : start + 500])
+                .select_for_update()
+                .values_list("pk", "task_id")
+            )
+            Job.objects.filter(pk__in=list(part)).delete()
+            _delete_task_results([task for task in part.values() if task])
+        ids += part
     folder = results_dir()
     if folder.is_dir():
         names = [p.name for p in folder.iterdir() if p.is_dir() and p.name.isdigit()]
