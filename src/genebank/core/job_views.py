@@ -24,21 +24,27 @@ def _job(request, pk: int) -> Job:
     job = get_object_or_404(Job.objects.select_related("user"), pk=pk)
     if not may_see_job(request.user, job):
         raise Http404
-    job.title = job_title(job)
     return job
 
 
 def job_list(request):
     page = Paginator(jobs_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    for job in page:
-        job.title = job_title(job)
-    return render(request, "core/job_list.html", {"page": page, "retention_days": retention_days()})
+    rows = [(job, job_title(job)) for job in page]
+    return render(
+        request,
+        "core/job_list.html",
+        {"page": page, "rows": rows, "retention_days": retention_days()},
+    )
 
 
 @never_cache
 def job_detail(request, pk: int):
     job = _job(request, pk)
-    return render(request, "core/job_detail.html", {"job": job, "has_file": bool(result_path(job))})
+    return render(
+        request,
+        "core/job_detail.html",
+        {"job": job, "title": job_title(job), "has_file": bool(result_path(job))},
+    )
 
 
 @never_cache
