@@ -107,3 +107,31 @@ def test_export_background_prints_the_job_and_writes_the_file(collection, tmp_pa
     with pytest.raises(CommandError):
         call_command("export", "mcpd", "-o", str(tmp_path / "nowhere" / "x.csv"), "--background")
     assert Job.objects.count() == 1
+
+
+def test_a_background_export_is_run_by_a_worker_and_pruned_after(tmp_path):
+    from tests.core.test_jobs import genebank, listed, stop, wait_for, worker
+    from tests.exchange.conftest import mcpd_row, write_csv
+
+    data = tmp_path / "data"
+    path = write_csv(tmp_path / "p.csv", [mcpd_row(ACCENUMB=f"JO-{i:04d}") for i in range(30)])
+    assert genebank("import", "mcpd", path, data_dir=data).returncode == 0
+    out = tmp_path / "export.csv"
+    queued = genebank("export", "mcpd", "-o", out, "--background", "--json", data_dir=data)
+    assert queued.returncode == 0, queued.stderr
+    job = json.loads(queued.stdout)["job"]
+    assert listed(data)[job]["status"] == "queued" and not out.exists()
+    process = worker(data)
+    try:
+        finished = wait_for(
+            lambda: listed(data)[job]["status"] in ("done", "failed") and listed(data)
+        )
+    finally:
+        stop(process)
+    assert finished[job]["status"] == "done", finished[job]
+    assert finished[job]["kind"] == "export-mcpd-file" and finished[job]["progress"] == 30
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 31
+    # Finished: pruned when asked (a period of 0 days takes every finished job).
+    pruned = genebank("jobs", "--prune", "--older-than", "0", "--json", data_dir=data)
+    assert json.loads(pruned.stdout)["deleted"] == [job]
+    assert job not in listed(data) and out.exists()  # the command's file is the user's
