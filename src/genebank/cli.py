@@ -14,9 +14,11 @@ USAGE = """usage: genebank COMMAND [options]
   demo [--if-empty]                   load the demo collection and one user per role
   worker                              run queued jobs until stopped (serve runs one itself)
   jobs [--json]                       the queued, running and finished jobs
+  jobs --prune [--older-than DAYS]    delete finished jobs and their files (default: older than
+                                      GENEBANK_JOB_RETENTION_DAYS)
   import mcpd FILE ...                import an MCPD passport file (see `genebank import --help`;
                                       --background queues it as a job)
-  export mcpd -o FILE ...             export MCPD passport data
+  export mcpd -o FILE ...             export MCPD passport data (--background queues it as a job)
   help                                every other command (Django management commands)
 """
 

@@ -31,6 +31,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected at least {minimum}")
+    return number
+
+
 def private_dir(path: Path) -> Path:
     """Create a directory only its owner may enter (the database, uploads and key live there)."""
     try:
@@ -200,6 +213,12 @@ DATABASES = {"default": _database()}
 # install, the same on SQLite and PostgreSQL. `genebank serve` starts a worker beside the server;
 # `genebank worker` runs one alone. What each task is doing is kept in genebank.core.models.Job.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Finished jobs (done or failed) are deleted with their result files after this many days.
+JOB_RETENTION_DAYS = envint("GENEBANK_JOB_RETENTION_DAYS", 30, minimum=1)
+# An MCPD export of the accession list with more rows than this runs as a job; so does a print of
+# more labels than GENEBANK_LABEL_JOB_LABELS. Smaller ones download at once.
+EXPORT_JOB_ROWS = envint("GENEBANK_EXPORT_JOB_ROWS", 20_000, minimum=1)
+LABEL_JOB_LABELS = envint("GENEBANK_LABEL_JOB_LABELS", 500, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Checked by every service that sets a password (genebank.core.services) and the password page.

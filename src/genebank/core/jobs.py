@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,8 +14,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from django.db import DatabaseError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,9 +39,14 @@ REQUEUE_EVERY = 10.0
 STALE_AFTER = dt.timedelta(minutes=2)
 # A job whose worker died this many times is not run again: the job may be what kills it (memory).
 MAX_ATTEMPTS = 3
+# A worker deletes finished jobs older than settings.JOB_RETENTION_DAYS when it starts and then
+# this often (seconds).
+PRUNE_EVERY = 24 * 3600.0
 
-# Job kind -> the function that does the work: function(job, **job.params).
+# Job kind -> the function that does the work: function(job, **job.params); and what the job
+# pages call it.
 _KINDS: dict[str, Callable[..., None]] = {}
+_TITLES: dict[str, object] = {}
 # In a worker process: the jobs it runs, and their progress not yet written (the heartbeat
 # thread writes it through its own connection, outside the job's transactions).
 _beating: dict[int, dict] = {}
@@ -46,14 +54,120 @@ _beating_lock = threading.Lock()
 _heartbeat: _Heartbeat | None = None
 
 
-def job_kind(kind: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register the function that does the work of one kind of job (each app's tasks.py)."""
+def job_kind(kind: str, title=None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register the function that does the work of one kind of job (each app's tasks.py), and
+    the words the job pages name it with (a lazy translation; by default the kind itself)."""
 
     def register(function: Callable[..., None]) -> Callable[..., None]:
         _KINDS[kind] = function
+        if title is not None:
+            _TITLES[kind] = title
         return function
 
     return register
+
+
+def job_title(job: Job) -> str:
+    return str(_TITLES.get(job.kind, job.kind))
+
+
+# --- result files -------------------------------------------------------------------------------
+
+
+def results_dir() -> Path:
+    """Where jobs keep the files they make: in the data dir, readable by the genebank only."""
+    return Path(settings.DATA_DIR) / "jobs"
+
+
+def result_file(job: Job, name: str) -> Path:
+    """A path for the file this job makes, in a folder of its own (emptied first: a job run
+    again after its worker died starts afresh). The job then calls keep_result(job, path, name)."""
+    folder = results_dir() / str(job.pk)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700, parents=True)
+    os.chmod(folder.parent, 0o700)
+    return folder / Path(name).name
+
+
+def keep_result(job: Job, path: Path, name: str) -> None:
+    """Record the file a job made, to be offered for download (by its name) once it is done.
+
+    Written with the job's end (status done), never before: a failed job offers no file."""
+    job.result_path = str(Path(path).relative_to(results_dir()))
+    job.result_name = name
+
+
+def result_path(job: Job) -> Path | None:
+    """The file a finished job made, or None (none, not done, or gone)."""
+    if job.status != Job.Status.DONE or not job.result_path:
+        return None
+    root = results_dir().resolve()
+    path = (root / job.result_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def may_see_job(user, job: Job) -> bool:
+    """A job is its starter's (and a superuser's): its page, its progress and its file."""
+    return bool(user.is_authenticated and (user.is_superuser or job.user_id == user.pk))
+
+
+def jobs_of(user):
+    """The jobs a user sees: their own, or every job for a superuser."""
+    jobs = Job.objects.select_related("user")
+    return jobs if user.is_superuser else jobs.filter(user=user)
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "JOB_RETENTION_DAYS", 30))
+
+
+def prune_jobs(older_than: float | None = None) -> list[int]:
+    """Delete finished jobs (done or failed) that ended more than older_than days ago (by
+    default settings.JOB_RETENTION_DAYS), with their result files and task results. Queued and
+    running jobs are never deleted, however old. Returns the ids deleted.
+
+    Folders of result files whose job is gone (deleted some other way) go too.
+    """
+    days = retention_days() if older_than is None else older_than
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    finished = Job.objects.filter(status__in=(Job.Status.DONE, Job.Status.FAILED)).filter(
+        models.Q(finished_at__lt=cutoff) | models.Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    old = list(finished.values_list("pk", flat=True))
+    ids: list[int] = []
+    for start in range(0, len(old), 500):
+        with transaction.atomic():
+            # Finished still, under a lock: a job queued again meanwhile is not deleted.
+            part = dict(
+                finished.filter(pk__in=old[start : start + 500])
+                .select_for_update()
+                .values_list("pk", "task_id")
+            )
+            Job.objects.filter(pk__in=list(part)).delete()
+            _delete_task_results([task for task in part.values() if task])
+        ids += part
+    folder = results_dir()
+    if folder.is_dir():
+        names = [p.name for p in folder.iterdir() if p.is_dir() and p.name.isdigit()]
+        known = set(Job.objects.filter(pk__in=[int(n) for n in names]).values_list("pk", flat=True))
+        for name in names:
+            if int(name) not in known:
+                shutil.rmtree(folder / name, ignore_errors=True)
+    if ids:
+        logger.info("pruned %s finished jobs older than %s days", len(ids), days)
+    return ids
+
+
+def _delete_task_results(task_ids: list[str]) -> None:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if task_ids and isinstance(run_job.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(id__in=task_ids).exclude(
+            status__in=("READY", "RUNNING")
+        ).delete()
 
 
 def _process_start(pid: int) -> tuple[str, str] | None:
@@ -143,6 +257,11 @@ def run_job(job_id: int) -> None:
 
 def _finish(job: Job, status: str, message: str | None = None) -> None:
     fields = {"status": status, "finished_at": timezone.now()}
+    if status == Job.Status.DONE:
+        fields.update(result_path=job.result_path, result_name=job.result_name)
+    else:
+        fields.update(result_path="", result_name="")
+        shutil.rmtree(results_dir() / str(job.pk), ignore_errors=True)
     with _beating_lock:
         fields.update(_beating.get(job.pk, {}))
         _beating[job.pk] = {}
@@ -289,6 +408,7 @@ class _Heartbeat(threading.Thread):
 
     def run(self) -> None:
         requeued_at = 0.0
+        pruned_at = time.monotonic()  # run_worker pruned as it started
         while not self.stopping.wait(HEARTBEAT_EVERY):
             try:
                 self.beat()
@@ -296,6 +416,9 @@ class _Heartbeat(threading.Thread):
                     requeue_abandoned_jobs()
                     requeue_claimed_tasks()
                     requeued_at = time.monotonic()
+                if time.monotonic() - pruned_at > PRUNE_EVERY:
+                    pruned_at = time.monotonic()
+                    prune_jobs()
             except DatabaseError as exc:  # SQLite locked by a long import: next time
                 logger.info("heartbeat: %s", exc)
                 connection.close()  # a fresh one next time, whatever state this was left in
@@ -330,6 +453,10 @@ def run_worker(*, beside: int | None = None, interval: float = 1.0, batch: bool 
     global _heartbeat
     requeue_abandoned_jobs()
     requeue_claimed_tasks()
+    try:
+        prune_jobs()
+    except DatabaseError as exc:  # SQLite busy with another process's import: the next day
+        logger.info("pruning jobs: %s", exc)
     _heartbeat = _Heartbeat(beside)
     _heartbeat.start()
     try:

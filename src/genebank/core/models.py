@@ -284,6 +284,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The file a finished job made (an export, a batch of labels), relative to the jobs' folder
+    # in the data dir (genebank.core.jobs.results_dir), and the name it downloads under.
+    result_path = models.CharField(_("result file"), max_length=255, blank=True)
+    result_name = models.CharField(_("result name"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -297,3 +301,10 @@ class Job(models.Model):
     @property
     def active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int | None:
+        """How far it got, when its total is known."""
+        if not self.total:
+            return None
+        return min(100, round(100 * self.progress / self.total))

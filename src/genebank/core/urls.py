@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from genebank.core import views
+from genebank.core import job_views, views
 
 urlpatterns = [
     path(
@@ -18,4 +18,8 @@ urlpatterns = [
     path("records/<slug:kind>/<int:pk>/", views.reference_edit, name="reference_edit"),
     path("users/", views.member_list, name="member_list"),
     path("users/<int:pk>/", views.member_edit, name="member_edit"),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status/", job_views.job_status, name="job_status"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
 ]

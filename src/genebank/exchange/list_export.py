@@ -19,8 +19,13 @@ def export_accession_list(request, selection):
     withheld unless the user may see them (accessions.sensitive). Both are meant for a
     spreadsheet program: the CSV neutralises formulas, the workbook holds only text.
     """
+    from genebank.exchange.export_jobs import export_as_job
     from genebank.exchange.mcpd_export import csv_lines, iter_mcpd_rows, write_xlsx
 
+    # More rows than settings.EXPORT_JOB_ROWS: made by a worker, offered on the job's page.
+    queued = export_as_job(request, selection)
+    if queued is not None:
+        return queued
     public = request.GET.get("public") == "1"
     if public:
         selection = selection.filter(is_public=True)

@@ -48,3 +48,22 @@ class AlertFilter(LotFilter):
     """The alerts' lots are all in store: no status to choose."""
 
     status = None
+
+
+class ProcessingFilter(LotFilter):
+    """The lots in processing: in processing or in quarantine, late or not."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (SeedLot.Status.PROCESSING.value, SeedLot.Status.PROCESSING.label),
+            (SeedLot.Status.QUARANTINE.value, SeedLot.Status.QUARANTINE.label),
+        ],
+        label=_("Status"),
+    )
+    overdue = django_filters.BooleanFilter(method="late", label=_("Overdue"))
+
+    def late(self, queryset, name, value):
+        from genebank.inventory.services import processing_overdue
+
+        late = [lot.pk for lot, _why in processing_overdue()]
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,9 +35,12 @@ from genebank.inventory.models import SeedLot, StorageLocation
 
 FONT_NAME = "GenebankLabel"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-# A bulk print larger than this is refused: nobody prints it at once, and it would hold a worker.
-MAX_LABELS = 2000
+# A print of more labels than settings.LABEL_JOB_LABELS is drawn by a worker, as a job whose
+# result is the PDF (queue_label_job); one larger than this is refused: nobody prints it at once.
+MAX_LABELS = 20_000
 MAX_COPIES = 50
+# How often a label job tells how far it got, in labels.
+PROGRESS_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -284,11 +287,24 @@ def _draw_label(canvas: Canvas, label: Label, size: LabelSize, x0: float, y0: fl
 def render_labels(labels: list[Label], size: str = DEFAULT_SIZE, language: str | None = None):
     """The labels as PDF bytes, laid out on the given stock. Text is drawn right-aligned, with the
     QR code on the right, when the language is written right to left."""
+    buffer = io.BytesIO()
+    write_labels(buffer, labels, size, language)
+    return buffer.getvalue()
+
+
+def write_labels(
+    target,
+    labels: list[Label],
+    size: str = DEFAULT_SIZE,
+    language: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
+    """The labels as a PDF written to target (a path or a binary file), as render_labels;
+    on_progress(labels drawn) every PROGRESS_EVERY labels."""
     stock = LABEL_SIZES[size]
     language = language or translation.get_language() or "en"
     rtl = translation.get_language_info(language)["bidi"]
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=stock.page_size(), pageCompression=1)
+    canvas = Canvas(target, pagesize=stock.page_size(), pageCompression=1)
     canvas.setTitle(_("Labels"))
     canvas.setCreator("genebank")
     for index, label in enumerate(labels):
@@ -297,9 +313,74 @@ def render_labels(labels: list[Label], size: str = DEFAULT_SIZE, language: str |
             canvas.showPage()
         x, y = stock.origin(slot)
         _draw_label(canvas, label, stock, x, y, rtl)
+        if on_progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            on_progress(index + 1)
     if not labels:
         canvas.setFont(_register_font(), 10)
         canvas.drawString(10 * mm, stock.page_size()[1] - 10 * mm, visual(_("No labels.")))
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+
+
+# --- label batches as jobs ---------------------------------------------------------------------
+
+
+def queue_label_job(
+    user,
+    *,
+    size: str,
+    language: str,
+    count: int,
+    lots: Iterable[int] = (),
+    copies: int = 1,
+    locations: Iterable[int] = (),
+):
+    """Queue the labels of these lots (ids, in print order; copies of each) or storage locations
+    as a job whose result is the PDF. The caller has chosen the ids among what the user sees."""
+    from genebank.core.jobs import enqueue_job
+
+    return enqueue_job(
+        "labels",
+        user=user,
+        total=count,
+        message=_("%(count)s labels to draw") % {"count": count},
+        size=size,
+        language=language,
+        lots=list(lots),
+        copies=copies,
+        locations=list(locations),
+    )
+
+
+def _in_order(model, ids: list[int], related: tuple[str, ...] = ()) -> Iterator:
+    """The records of these ids in the ids' order, a thousand a query."""
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        found = model.objects.select_related(*related).in_bulk(part)
+        yield from (found[pk] for pk in part if pk in found)
+
+
+def run_label_job(
+    job, *, size: str, language: str, lots: list[int], copies: int, locations: list[int]
+) -> None:
+    """The work of a label job (inventory.tasks): draw the labels to a PDF kept as its result."""
+    from genebank.core.jobs import job_progress, keep_result, result_file
+
+    with translation.override(language), job_progress(job) as report:
+        found = labels_for_lots(
+            _in_order(SeedLot, lots, ("accession", "accession__taxon__crop")), copies
+        )
+        found += [location_label(place) for place in _in_order(StorageLocation, locations)]
+        total = len(found)
+        report(0, total, _("%(count)s labels to draw") % {"count": total}, stage="drawn")
+
+        def drawn(done: int) -> None:
+            report(
+                done,
+                message=_("%(done)s of %(total)s labels drawn") % {"done": done, "total": total},
+            )
+
+        path = result_file(job, "labels.pdf")
+        write_labels(str(path), found, size, language, on_progress=drawn)
+        report(total, message=_("%(count)s labels drawn") % {"count": total})
+        keep_result(job, path, "labels.pdf")

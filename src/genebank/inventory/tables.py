@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from genebank.core.worklists import WorkListTable
@@ -105,3 +106,57 @@ class ProcessingOverdueTable(LotTable):
         return self.reasons.get(record.pk, "")
 
     value_why = render_why
+
+
+def _overdue_row(record, table) -> str:
+    return "table-warning" if record.pk in table.reasons else ""
+
+
+class ProcessingTable(LotTable):
+    """Lots on their way from receipt to the cold room: the last step, the days since receipt,
+    and why a lot is late. Steps and dates come annotated on the rows (views.ProcessingList)."""
+
+    last_step = tables.Column(verbose_name=_("Last step"), default="", orderable=False)
+    last_step_date = tables.Column(verbose_name=_("On"), default="")
+    last_step_by = tables.Column(verbose_name=_("By"), default="", orderable=False)
+    days = tables.Column(
+        verbose_name=_("Days since receipt"),
+        accessor="received_on",
+        order_by=("-received_on",),
+        default="",
+        attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}},
+    )
+    why = tables.Column(verbose_name=_("Overdue"), empty_values=(), orderable=False)
+
+    class Meta(LotTable.Meta):
+        exclude = ("quantity", "unit", "location", "collection")
+        row_attrs = {"class": _overdue_row}
+
+    def __init__(self, *args, reasons=None, today=None, step_names=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = reasons or {}
+        self.today = today
+        self.step_names = step_names or {}
+
+    def render_last_step(self, value):
+        return self.step_names.get(value, value)
+
+    value_last_step = render_last_step
+
+    def render_days(self, value):
+        return (self.today - value).days
+
+    value_days = render_days
+
+    def render_why(self, record):
+        why = self.reasons.get(record.pk)
+        if not why:
+            return ""
+        return format_html(
+            '<span class="badge text-bg-warning">{}</span> <span class="small">{}</span>',
+            _("overdue"),
+            why,
+        )
+
+    def value_why(self, record):
+        return self.reasons.get(record.pk, "")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from genebank.core.permissions import VIEW
 from genebank.core.uploads import refused_upload
 from genebank.inventory import alerts, labels, services
 from genebank.inventory.charts import readings_charts
-from genebank.inventory.filters import AlertFilter, LotFilter
+from genebank.inventory.filters import AlertFilter, LotFilter, ProcessingFilter
 from genebank.inventory.forms import (
     AdjustForm,
     CountForm,
@@ -51,6 +52,7 @@ from genebank.inventory.tables import (
     BelowReserveTable,
     LotTable,
     ProcessingOverdueTable,
+    ProcessingTable,
     StaleMoistureTable,
 )
 
@@ -457,35 +459,44 @@ def lot_process(request, pk):
     return _lot_page(request, lot, step_form=form, status=400)
 
 
-def processing_list(request):
+class ProcessingList(worklists.WorkList):
     """Lots on their way from receipt to the cold room: last step, days waited, overdue flag."""
-    lots = (
-        visible_lots(request.user)
-        .filter(status__in=[SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE])
-        .select_related("accession", "accession__taxon")
-        .prefetch_related(
-            Prefetch(
-                "processing_steps",
-                queryset=ProcessingStep.objects.select_related("user").order_by("pk"),
+
+    title = gettext_lazy("Seed processing")
+    table_class = ProcessingTable
+    filterset_class = ProcessingFilter
+    template_name = "inventory/processing.html"
+    csv_name = "lots-in-processing"
+
+    @cached_property
+    def overdue(self) -> dict[int, str]:
+        """Why each late lot is late; a view instance serves one request, so once a request."""
+        return {lot.pk: why for lot, why in services.processing_overdue()}
+
+    def rows(self, request, institutes):
+        steps = ProcessingStep.objects.filter(lot=OuterRef("pk"))
+        last = steps.order_by("-date", "-pk")
+        received = steps.filter(step=ProcessingStep.Step.RECEIVED).order_by("pk")
+        return (
+            SeedLot.objects.filter(
+                institute__in=institutes,
+                status__in=[SeedLot.Status.PROCESSING, SeedLot.Status.QUARANTINE],
+            )
+            .select_related(*LOT_COLUMNS)
+            .annotate(
+                last_step=Subquery(last.values("step")[:1]),
+                last_step_date=Subquery(last.values("date")[:1]),
+                last_step_by=Subquery(last.values("user__username")[:1]),
+                received_on=Subquery(received.values("date")[:1]),
             )
         )
-        .order_by("sequence")
-    )
-    overdue = {lot.pk: why for lot, why in services.processing_overdue()}
-    today = timezone.localdate()
-    rows = []
-    for lot in lots:
-        steps = list(lot.processing_steps.all())
-        received = next((s for s in steps if s.step == ProcessingStep.Step.RECEIVED), None)
-        rows.append(
-            {
-                "lot": lot,
-                "last": steps[-1] if steps else None,
-                "days": (today - received.date).days if received else None,
-                "overdue": overdue.get(lot.pk),
-            }
-        )
-    return render(request, "inventory/processing.html", {"rows": rows})
+
+    def table_kwargs(self, request):
+        return {
+            "reasons": self.overdue,
+            "today": timezone.localdate(),
+            "step_names": dict(ProcessingStep.Step.choices),
+        }
 
 
 # --- stocktake ---------------------------------------------------------------------------------
@@ -615,20 +626,21 @@ def _pk_param(request) -> int:
         raise Http404 from None
 
 
-def _labels_for(request, source: str):
-    """The labels a request asks for, or None when the source is unknown."""
-    copies = 1
+def _label_selection(request, source: str):
+    """What a request asks labels of: (lots in print order, copies of each, None) or (None, 1,
+    storage places), or None when the source is unknown. Only what the user may see."""
     if source == "lots":
         lots = _filtered_lots(request)
         lots = lots.select_related("accession__taxon__crop").order_by("institute__code", "sequence")
-        return labels.labels_for_lots(lots[: labels.MAX_LABELS + 1])
+        return lots, 1, None
     if source == "lot":
         lot = _get_lot(request, _pk_param(request))
         try:
-            copies = int(request.GET.get("copies") or 1)
+            copies = max(1, min(int(request.GET.get("copies") or 1), labels.MAX_COPIES))
         except ValueError:
             copies = 1
-        return labels.lot_labels(lot, copies)
+        lots = visible_lots(request.user).filter(pk=lot.pk)
+        return lots.select_related("accession", "accession__taxon__crop"), copies, None
     if source == "accession":
         lots = (
             visible_lots(request.user)
@@ -637,34 +649,60 @@ def _labels_for(request, source: str):
             .select_related("accession", "accession__taxon__crop")
             .order_by("sequence")
         )
-        return labels.labels_for_lots(lots[: labels.MAX_LABELS + 1])
+        return lots, 1, None
     if source in ("location", "location-lots"):
         location = _get_location(request, _pk_param(request))
         if source == "location-lots":
             lots = services.lots_in(location).select_related("accession", "accession__taxon__crop")
-            return labels.labels_for_lots(lots.order_by("sequence")[: labels.MAX_LABELS + 1])
+            return lots.order_by("sequence"), 1, None
         places = [location, *location.descendants().order_by("path")[: labels.MAX_LABELS]]
-        return [labels.location_label(place) for place in places]
+        return None, 1, places
     return None
 
 
 def label_pdf(request):
-    """Labels of a lot, an accession's lots, a filtered lot list, or a storage subtree, as PDF."""
+    """Labels of a lot, an accession's lots, a filtered lot list, or a storage subtree, as PDF.
+
+    More labels than settings.LABEL_JOB_LABELS are drawn by a worker: the page asks to confirm
+    (a POST, which queues the job) and then shows the job, whose result is the PDF."""
     form = LabelForm(request.GET)
     if not form.is_valid():
         return HttpResponse(_("Choose a label size."), status=400, content_type="text/plain")
     language = form.cleaned_data["language"] or translation.get_language()
-    with translation.override(language):
-        found = _labels_for(request, request.GET.get("source", ""))
-        if found is None:
-            return HttpResponse(_("Unknown list of labels."), status=400, content_type="text/plain")
-        if len(found) > labels.MAX_LABELS:
-            return HttpResponse(
-                _("That is too many labels at once: print at most %(max)s.")
-                % {"max": labels.MAX_LABELS},
-                status=400,
-                content_type="text/plain",
+    selection = _label_selection(request, request.GET.get("source", ""))
+    if selection is None:
+        return HttpResponse(_("Unknown list of labels."), status=400, content_type="text/plain")
+    lots, copies, places = selection
+    count = lots.count() * copies if lots is not None else len(places)
+    if count > labels.MAX_LABELS:
+        return HttpResponse(
+            _("That is too many labels at once: print at most %(max)s.")
+            % {"max": labels.MAX_LABELS},
+            status=400,
+            content_type="text/plain",
+        )
+    if count > settings.LABEL_JOB_LABELS:
+        if request.method != "POST":
+            return render(
+                request,
+                "inventory/labels_job.html",
+                {"count": count, "query": request.GET.urlencode()},
             )
+        job = labels.queue_label_job(
+            request.user,
+            size=form.cleaned_data["size"],
+            language=language,
+            count=count,
+            lots=lots.values_list("pk", flat=True) if lots is not None else (),
+            copies=copies,
+            locations=[place.pk for place in places] if places is not None else (),
+        )
+        return redirect("job_detail", job.pk)
+    with translation.override(language):
+        if lots is not None:
+            found = labels.labels_for_lots(lots, copies)
+        else:
+            found = [labels.location_label(place) for place in places]
         pdf = labels.render_labels(found, form.cleaned_data["size"], language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="labels.pdf"'

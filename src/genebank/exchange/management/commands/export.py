@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from genebank.core.models import Institute
+from genebank.exchange.export_jobs import queue_file_export
 from genebank.exchange.mcpd_export import EXPORT_FORMATS, export_mcpd
 
 
@@ -41,6 +45,15 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help=_("queue the export as a job and return at once (see `genebank jobs`)"),
+        )
+        parser.add_argument(
+            "--json", action="store_true", help=_('with --background: print {"job": ID}')
+        )
+
     def handle(self, *args, **options):
         fmt = options["format"]
         if fmt is None:
@@ -51,6 +64,27 @@ class Command(BaseCommand):
         institute = options["institute"]
         if institute and not Institute.objects.filter(code=institute.upper()).exists():
             raise CommandError(_("No institute %(code)s.") % {"code": institute}, returncode=2)
+        if options["background"]:
+            folder = Path(options["output"]).resolve().parent
+            if not folder.is_dir():
+                raise CommandError(
+                    _("Cannot write %(path)s: no folder %(folder)s")
+                    % {"path": options["output"], "folder": folder},
+                    returncode=2,
+                )
+            job = queue_file_export(
+                options["output"],
+                format=fmt,
+                institute=institute,
+                public_only=options["public_only"],
+            )
+            if options["json"]:
+                self.stdout.write(json.dumps({"job": job.pk}))
+            else:
+                self.stdout.write(
+                    _("Queued as job %(id)s; `genebank jobs` shows how it goes.") % {"id": job.pk}
+                )
+            return
         try:
             result = export_mcpd(
                 options["output"],
