@@ -19,6 +19,7 @@ USAGE = """usage: genebank COMMAND [options]
   import mcpd FILE ...                import an MCPD passport file (see `genebank import --help`;
                                       --background queues it as a job)
   export mcpd -o FILE ...             export MCPD passport data (--background queues it as a job)
+  viability predict|fit ...           the viability equation and a lot's fitted decline (--json)
   help                                every other command (Django management commands)
 """
 
