@@ -139,3 +139,44 @@ def test_capital_lies_in_its_country(iso3):
                 assert geo.point_in_country(lat, lon, iso3) is True
                 return
     pytest.fail(f"no capital for {iso3}")
+
+
+def _every_country_containing(lat: float, lon: float) -> list[str]:
+    """countries_at without its prefilter: every outline tested."""
+    return sorted(iso3 for iso3 in geo._index() if geo.point_in_country(lat, lon, iso3, 0))
+
+
+# Points where a prefilter by cells could go wrong: on whole degrees (cell edges) and on the
+# edges of the countries' bounding boxes.
+_BOX_EDGES = sorted(
+    {value for c in geo._index().values() for value in (c.min_lat, c.max_lat)}
+    | {float(n) for n in range(-90, 91)}
+)
+_BOX_EDGES_LON = sorted(
+    {value for c in geo._index().values() for value in (c.min_lon, c.max_lon)}
+    | {float(n) for n in range(-180, 181)}
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    lat=st.floats(min_value=-90, max_value=90, allow_nan=False) | st.sampled_from(_BOX_EDGES),
+    lon=st.floats(min_value=-180, max_value=180, allow_nan=False) | st.sampled_from(_BOX_EDGES_LON),
+)
+def test_countries_at_prefilter_gives_the_full_verdict(lat, lon):
+    assert geo.countries_at(lat, lon) == _every_country_containing(lat, lon)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(min_value=28, max_value=42),
+    lon=st.floats(min_value=30, max_value=45),
+)
+def test_countries_at_prefilter_near_the_benchmark_sites(lat, lon):
+    # Where the import's generated files put their points: borders and coasts close together.
+    assert geo.countries_at(lat, lon) == _every_country_containing(lat, lon)
+
+
+def test_countries_at_outside_the_globe_or_not_a_number():
+    for lat, lon in ((float("nan"), 35.0), (31.9, float("inf")), (1e9, 1e9)):
+        assert geo.countries_at(lat, lon) == _every_country_containing(lat, lon) == []

@@ -1,10 +1,13 @@
 """Large imports check rows in a forked process: the same result, problems, atomicity, errors."""
 
+import gc
+
 import pytest
+from django.db import connection
 
 from genebank.accessions.models import Accession
 from genebank.exchange import mcpd_checking as services
-from genebank.exchange.mcpd_import import ImportInterrupted, import_mcpd
+from genebank.exchange.mcpd_import import WRITE_CACHE_KIB, ImportInterrupted, import_mcpd
 from genebank.exchange.readers import ReadError
 from tests.exchange.conftest import fork_always, mcpd_row
 
@@ -89,3 +92,33 @@ def test_no_fork_from_a_threaded_process(monkeypatch):
     assert services._may_fork()
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # a web server's threads
     assert not services._may_fork()
+
+
+def _cache_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("reject", [False, True])
+def test_the_write_cache_and_the_collector_are_given_back(
+    genebank, other_genebank, mcpd_file, forked, reject
+):
+    """The import's larger page cache and frozen objects last only while it runs, whether it
+    writes its rows or rolls them back."""
+    if connection.vendor != "sqlite":
+        pytest.skip("an SQLite pragma")
+    before, frozen = _cache_size(), gc.get_freeze_count()
+    while_writing = []
+    rows = rows_with_problems() if reject else [mcpd_row(ACCENUMB=f"A{i}") for i in range(8)]
+    result = import_mcpd(
+        mcpd_file(rows),
+        on_progress=lambda stage, n: (
+            while_writing.append(_cache_size()) if stage == "written" else None
+        ),
+    )
+    assert result.written is not reject
+    if not reject:
+        assert while_writing and all(size == -WRITE_CACHE_KIB for size in while_writing)
+    assert _cache_size() == before != -WRITE_CACHE_KIB
+    assert gc.get_freeze_count() == frozen

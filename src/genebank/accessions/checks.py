@@ -246,22 +246,23 @@ def check_coordinates(lat, lon, lat_dms=None, lon_dms=None, country_iso3=None) -
         )
     # The usual slips: a sign lost, or latitude and longitude swapped.
     lat_p, lon_p = point
+    # The hint is translated only for the slip that fits: most points fit none of them.
     slips = (
         (
             (-lat_p, lon_p),
-            _("It would be inside if the latitude were %(value)s.") % {"value": -lat_p},
+            lambda: _("It would be inside if the latitude were %(value)s.") % {"value": -lat_p},
         ),
         (
             (lat_p, -lon_p),
-            _("It would be inside if the longitude were %(value)s.") % {"value": -lon_p},
+            lambda: _("It would be inside if the longitude were %(value)s.") % {"value": -lon_p},
         ),
-        ((lon_p, lat_p), _("It would be inside if latitude and longitude were swapped.")),
+        ((lon_p, lat_p), lambda: _("It would be inside if latitude and longitude were swapped.")),
     )
     for candidate, hint in slips:
         if candidate == point or abs(candidate[0]) > 90:
             continue
         if point_in_country(candidate[0], candidate[1], iso3, tolerance_km=0):
-            message += " " + hint
+            message += " " + hint()
             break
     problems.append(_warning("DECLATITUDE", shown, message))
     return problems

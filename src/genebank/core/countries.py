@@ -17,10 +17,17 @@ def _translation(lang: str):
         return gettext.NullTranslations()
 
 
+@cache
+def _english_name(iso3: str) -> str:
+    # ISO 3166-1 does not change while the server runs: one look-up per code (an import that
+    # warns on thousands of points names the same few countries again and again).
+    country = pycountry.countries.get(alpha_3=iso3)
+    return country.name if country else iso3
+
+
 def country_name(iso3: str, english: str | None = None) -> str:
     if english is None:
-        country = pycountry.countries.get(alpha_3=iso3)
-        english = country.name if country else iso3
+        english = _english_name(iso3)
     lang = (get_language() or "en")[:2]
     if lang == "en":
         return english

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -204,12 +205,38 @@ def point_in_country(lat, lon, iso3: str, tolerance_km: float = 25) -> bool | No
     return _contains(country, float(lon), float(lat), float(tolerance_km))
 
 
+@cache
+def _bounding_box_cells() -> dict[tuple[int, int], tuple[tuple[str, _Country], ...]]:
+    """(floor(lat), floor(lon)) -> the countries whose bounding box meets that 1-degree cell.
+
+    A prefilter for countries_at: a country whose box does not meet the cell holding the point
+    cannot contain it, so only these few are tested, by the same test as before. Cells are
+    closed, and a box is entered in every cell it touches, edges included.
+    """
+    cells: dict[tuple[int, int], list[tuple[str, _Country]]] = {}
+    for iso3, country in _index().items():
+        for row in range(math.floor(country.min_lat), math.floor(country.max_lat) + 1):
+            for column in range(math.floor(country.min_lon), math.floor(country.max_lon) + 1):
+                cells.setdefault((row, column), []).append((iso3, country))
+    return {cell: tuple(found) for cell, found in cells.items()}
+
+
 def countries_at(lat, lon, tolerance_km: float = 0) -> list[str]:
     """Alpha-3 codes of the countries whose outline contains the point, sorted."""
     lon_f, lat_f = float(lon), float(lat)
     margin_lat = max(float(tolerance_km), 0.0) / KM_PER_DEGREE
     found = []
-    for iso3, country in _index().items():
+    if tolerance_km <= 0:
+        # Without a margin only the countries whose box holds the point can: those of its cell.
+        # A point on a cell's edge lies in two cells; a box touching that edge is in both.
+        candidates: Iterable[tuple[str, _Country]] = (
+            _bounding_box_cells().get((math.floor(lat_f), math.floor(lon_f)), ())
+            if math.isfinite(lat_f) and math.isfinite(lon_f)
+            else ()
+        )
+    else:
+        candidates = _index().items()
+    for iso3, country in candidates:
         if not (country.min_lat - margin_lat <= lat_f <= country.max_lat + margin_lat):
             continue
         if tolerance_km <= 0 and not (country.min_lon <= lon_f <= country.max_lon):

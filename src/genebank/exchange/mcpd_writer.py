@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -294,6 +295,7 @@ class _Writer:
         self.institute_objects: dict[int, Institute] = {}
         self.created_institutes: dict[str, bool] = {}
         self.countries: set[str] | None = None
+        self.scores: dict[int, Decimal] = {}
         now = timezone.now()
         user_id = user.pk if user is not None else None
         self.tables = {
@@ -387,12 +389,19 @@ class _Writer:
         """The ACCESSION_COLUMNS of a row's 41 values."""
         taxon = _TAXON(v)
         institute_id = self.institutes[v[_INSTCODE]]
+        taxon_id = self.taxa.get(taxon)
+        if pdci is None:
+            pdci = pdci_points(v)
+        # Points are a few dozen distinct whole numbers: one Decimal each.
+        score = self.scores.get(pdci)
+        if score is None:
+            score = self.scores[pdci] = score_of(pdci)
         return (
             institute_id,
             v[_ACCENUMB],
             self.sequence(institute_id, v[_ACCENUMB]),
             v[_PUID],
-            self.taxa[taxon] if taxon in self.taxa else self.new_taxon(taxon),
+            taxon_id if taxon_id is not None else self.new_taxon(taxon),
             v[_CROPNAME],
             v[_ACQDATE],
             v[_ORIGCTY] or None,
@@ -406,7 +415,7 @@ class _Writer:
             v[_REMARKS],
             # From the file's row: a new accession has no seed lots to derive STORAGE from.
             # Updates are recomputed from the stored record after writing (refresh_pdci).
-            score_of(pdci_points(v) if pdci is None else pdci),
+            score,
         )
 
     def accession_fields(self, v: tuple) -> dict:
@@ -472,9 +481,14 @@ class _Writer:
         """
         tables = self.tables
         by_institute: dict[int, list[tuple]] = {}
+        accession_values = self.accession_values
         for v, pdci in records:
-            values = self.accession_values(v, pdci)
-            by_institute.setdefault(values[0], []).append(values)
+            values = accession_values(v, pdci)
+            found = by_institute.get(values[0])
+            if found is None:
+                by_institute[values[0]] = [values]
+            else:
+                found.append(values)
         ids: dict[tuple[int, str], int] = {}
         for institute_id, accessions in by_institute.items():
             tables[Accession].insert(ACCESSION_COLUMNS, accessions)
@@ -493,6 +507,7 @@ class _Writer:
         names, identifiers, events, acquisitions = [], [], [], []
         bred: list[tuple[int, int]] = []  # (accession id, breeding institute id)
         event_codes: dict[int, list[str]] = {}
+        event_values, acquisition_values = self.event_values, self.acquisition_values
         for v, _pdci in records:
             pk = ids[(institutes[v[_INSTCODE]], v[_ACCENUMB])]
             accession_ids.append(pk)
@@ -500,13 +515,14 @@ class _Writer:
                 names.extend(_name_rows(pk, v))
             if v[_OTHERNUMB]:
                 identifiers.extend(_identifier_rows(pk, v))
-            event = self.event_values(v)
+            event = event_values(v)
             if event is not None:
                 events.append((pk, *event))
-                codes = list(filter(None, v[_COLLCODE].split(";")))
-                if codes:
-                    event_codes[pk] = codes
-            acquisition = self.acquisition_values(v)
+                if v[_COLLCODE]:
+                    codes = list(filter(None, v[_COLLCODE].split(";")))
+                    if codes:
+                        event_codes[pk] = codes
+            acquisition = acquisition_values(v)
             if acquisition is not None:
                 acquisitions.append((pk, *acquisition))
             if v[_BREDCODE]:
