@@ -120,20 +120,22 @@ class _Staged:
             f"SET DEFAULT nextval({literal}::regclass)"
         )
 
-    def write(self, cursor, rows: list[tuple]) -> None:
+    def write(self, cursor, rows: list[tuple], history: bool = True) -> None:
         """Copy rows (the values of `names`) into the (emptied) staging table, then into the
-        table and its history table."""
+        table and, unless history is False, its history table."""
         tail = self.tail
         with cursor.copy(self.copy_sql) as copy:
             for row in rows:
                 copy.write_row(row + tail)
         cursor.execute(self.insert_sql)
-        if self.history_sql is not None:
+        if history and self.history_sql is not None:
             cursor.execute(self.history_sql, self.history_params)
 
 
-def _m2m_history_sql(field, stage: _Staged) -> str:
-    """mcpd_writer._m2m_history from the staging table of the through rows just written."""
+def _m2m_history_sql(field, owners: _Staged, links: _Staged) -> str:
+    """The owners' history rows and, beside them, the snapshot of their many-to-many links,
+    as mcpd_writer._m2m_history writes it: one statement, the history rows' ids taken from the
+    INSERT's RETURNING (no look-up in the growing history table)."""
     history = field.model.history.model
     snapshot = getattr(history, field.name).model
     through = field.remote_field.through
@@ -142,13 +144,13 @@ def _m2m_history_sql(field, stage: _Staged) -> str:
     target.append(_quote(snapshot._meta.get_field("history").column))
     source = [f"t.{_quote(through._meta.get_field(name).column)}" for name in names]
     owner = _quote(field.m2m_column_name())
+    history_id = _quote(history._meta.pk.column)
+    key = _quote(history._meta.get_field("id").column)
     return (
+        f"WITH h AS ({owners.history_sql} RETURNING {history_id}, {key}) "
         f"INSERT INTO {_quote(snapshot._meta.db_table)} ({', '.join(target)}) "
-        f"SELECT {', '.join(source)}, h.{_quote(history._meta.pk.column)} "
-        f"FROM {stage.stage} t "
-        f"JOIN {_quote(history._meta.db_table)} h ON h.{_quote(history._meta.get_field('id').column)} "
-        f"= t.{owner} AND h.{_quote(history._meta.get_field('history_type').column)} = '+' "
-        f"ORDER BY t.{_quote(through._meta.pk.column)}"
+        f"SELECT {', '.join(source)}, h.{history_id} FROM {links.stage} t "
+        f"JOIN h ON h.{key} = t.{owner} ORDER BY t.{_quote(through._meta.pk.column)}"
     )
 
 
@@ -169,9 +171,13 @@ class PgWriter(_Writer):
             BRED_BY: _Staged(tables[BRED_BY], ("accession_id", "institute_id")),
             COLLECTED_BY: _Staged(tables[COLLECTED_BY], ("collectingevent_id", "institute_id")),
         }
+        # The history of accessions and events, written after their links' staging tables
+        # are filled.
         self.m2m_history = {
-            BRED_BY: _m2m_history_sql(BREEDING, self.staged[BRED_BY]),
-            COLLECTED_BY: _m2m_history_sql(COLLECTING, self.staged[COLLECTED_BY]),
+            Accession: _m2m_history_sql(BREEDING, self.staged[Accession], self.staged[BRED_BY]),
+            CollectingEvent: _m2m_history_sql(
+                COLLECTING, self.staged[CollectingEvent], self.staged[COLLECTED_BY]
+            ),
         }
         self.truncate_sql = f"TRUNCATE {', '.join(s.stage for s in self.staged.values())}"
         self.ready = False
@@ -252,20 +258,22 @@ class PgWriter(_Writer):
             links = [(event_of[pk], institutes[code]) for pk, codes in collecting for code in codes]
             staged = self.staged
             cursor.execute(self.truncate_sql)
-            staged[Accession].write(cursor, accessions)
             for model, rows in (
+                (Accession, accessions),
+                (BRED_BY, bred),
                 (AccessionName, names),
                 (AccessionIdentifier, identifiers),
                 (
                     CollectingEvent,
                     [(pk, *event) for pk, event in zip(event_ids, events, strict=True)],
                 ),
-                (Acquisition, acquisitions),
-                (BRED_BY, bred),
                 (COLLECTED_BY, links),
+                (Acquisition, acquisitions),
             ):
-                if not rows:
-                    continue
-                staged[model].write(cursor, rows)
-                if model in self.m2m_history:
-                    cursor.execute(self.m2m_history[model])
+                if rows:
+                    staged[model].write(cursor, rows, history=model not in self.m2m_history)
+                if model is BRED_BY:
+                    cursor.execute(self.m2m_history[Accession], staged[Accession].history_params)
+                elif model is COLLECTED_BY and events:
+                    params = staged[CollectingEvent].history_params
+                    cursor.execute(self.m2m_history[CollectingEvent], params)
