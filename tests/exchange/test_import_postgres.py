@@ -247,3 +247,21 @@ def test_importing_again_changes_nothing(genebank, other_genebank, mcpd_file, co
     assert counts(import_mcpd(path)) == (0, 0, 12, 0, True)
     assert copy_calls == [12]
     assert dump() == before
+
+
+def test_without_the_right_to_make_temporary_tables_the_generic_path_writes(
+    genebank, other_genebank, mcpd_file, monkeypatch, copy_calls
+):
+    def no_temporary_tables(self, cursor):
+        self.ready = False
+        return False
+
+    monkeypatch.setattr(PgWriter, "_stage_tables", no_temporary_tables)
+    path = mcpd_file(varied_rows(0, 12))
+    steps = [lambda: import_mcpd(path)]
+    (without, results), (generic, generic_results) = import_both_ways(monkeypatch, steps)
+    assert copy_calls == [12] and results == generic_results == [(12, 0, 0, 0, True)]
+    assert without == generic
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'genebank_stage_%%'")
+        assert cursor.fetchone() == (0,)

@@ -180,16 +180,19 @@ class PgWriter(_Writer):
             ),
         }
         self.truncate_sql = f"TRUNCATE {', '.join(s.stage for s in self.staged.values())}"
-        self.ready = False
+        self.ready: bool | None = None
         self.sequences: dict = {}
 
-    def _stage_tables(self, cursor) -> None:
-        """Create the staging tables once per transaction (they are dropped at its commit)."""
-        if self.ready:
-            return
-        for staged in self.staged.values():
-            staged.create(cursor)
-        self.ready = True
+    def _stage_tables(self, cursor) -> bool:
+        """Create the staging tables once per transaction (they are dropped at its commit);
+        False when the database user may not create temporary tables (the generic path then)."""
+        if self.ready is None:
+            cursor.execute("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+            (self.ready,) = cursor.fetchone()
+            if self.ready:
+                for staged in self.staged.values():
+                    staged.create(cursor)
+        return self.ready
 
     def _ids(self, cursor, model, count: int) -> list[int]:
         """count new ids from the table's sequence, in order."""
@@ -219,7 +222,9 @@ class PgWriter(_Writer):
         bred: list[tuple[int, int]] = []
         collecting: list[tuple[int, list[str]]] = []  # (accession id, codes) of each event
         with connection.cursor() as cursor:
-            self._stage_tables(cursor)
+            if not self._stage_tables(cursor):
+                super().create(records)
+                return
             # The generic writer inserts the accessions institute by institute: ids in that order.
             by_institute: dict[int, list[tuple]] = {}
             for v, pdci in records:
