@@ -265,3 +265,17 @@ def test_without_the_right_to_make_temporary_tables_the_generic_path_writes(
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'genebank_stage_%%'")
         assert cursor.fetchone() == (0,)
+
+
+def test_statement_by_statement_when_the_driver_binds_on_the_server(
+    genebank, other_genebank, mcpd_file, curator, monkeypatch, copy_calls
+):
+    from genebank.exchange import mcpd_writer_pg
+
+    # Server-side binding (Django's server_side_binding option) takes one statement at a time.
+    monkeypatch.setattr(mcpd_writer_pg, "ClientCursor", type("ServerSide", (), {}))
+    path = mcpd_file(varied_rows(0, 12))
+    steps = [lambda: import_mcpd(path, user=curator)]
+    (one_by_one, results), (generic, generic_results) = import_both_ways(monkeypatch, steps)
+    assert copy_calls == [12] and results == generic_results
+    assert one_by_one == generic

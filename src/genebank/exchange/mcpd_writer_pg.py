@@ -12,6 +12,7 @@ are the same as the generic writer's; updates of existing accessions take the ge
 from __future__ import annotations
 
 from django.db import connection
+from psycopg import ClientCursor
 
 from genebank.accessions.models import (
     Accession,
@@ -120,16 +121,31 @@ class _Staged:
             f"SET DEFAULT nextval({literal}::regclass)"
         )
 
-    def write(self, cursor, rows: list[tuple], history: bool = True) -> None:
-        """Copy rows (the values of `names`) into the (emptied) staging table, then into the
-        table and, unless history is False, its history table."""
+    def copy(self, cursor, rows: list[tuple]) -> None:
+        """Copy rows (the values of `names`) into the (empty) staging table."""
         tail = self.tail
         with cursor.copy(self.copy_sql) as copy:
             for row in rows:
                 copy.write_row(row + tail)
-        cursor.execute(self.insert_sql)
+
+    def statements(self, history: bool = True) -> list[tuple[str, list]]:
+        """The staged rows into the table and, unless history is False, its history table."""
+        found: list[tuple[str, list]] = [(self.insert_sql, [])]
         if history and self.history_sql is not None:
-            cursor.execute(self.history_sql, self.history_params)
+            found.append((self.history_sql, self.history_params))
+        return found
+
+
+def _run(cursor, statements: list[tuple[str, list]]) -> None:
+    """Execute the statements in one round trip when the cursor binds parameters itself (psycopg's
+    ClientCursor, Django's default: the simple query protocol takes several statements)."""
+    if isinstance(cursor.cursor, ClientCursor):
+        cursor.execute(
+            ";\n".join(cursor.cursor.mogrify(sql, params or None) for sql, params in statements)
+        )
+        return
+    for sql, params in statements:
+        cursor.execute(sql, params)
 
 
 def _m2m_history_sql(field, owners: _Staged, links: _Staged) -> str:
@@ -181,7 +197,7 @@ class PgWriter(_Writer):
         }
         self.truncate_sql = f"TRUNCATE {', '.join(s.stage for s in self.staged.values())}"
         self.ready: bool | None = None
-        self.sequences: dict = {}
+        self.sequences: list[str] = []
 
     def _stage_tables(self, cursor) -> bool:
         """Create the staging tables once per transaction (they are dropped at its commit);
@@ -194,20 +210,22 @@ class PgWriter(_Writer):
                     staged.create(cursor)
         return self.ready
 
-    def _ids(self, cursor, model, count: int) -> list[int]:
-        """count new ids from the table's sequence, in order."""
-        if not count:
-            return []
-        sequence = self.sequences.get(model)
-        if sequence is None:
-            meta = model._meta
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
-            (sequence,) = cursor.fetchone()
-            self.sequences[model] = sequence
+    def _ids(self, cursor, accessions: int, events: int) -> tuple[list[int], list[int]]:
+        """New ids for the accessions and the events from their tables' sequences, in order."""
+        if not self.sequences:
+            for model in (Accession, CollectingEvent):
+                meta = model._meta
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column]
+                )
+                self.sequences.append(cursor.fetchone()[0])
         cursor.execute(
-            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+            "SELECT ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s)), "
+            "ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))",
+            [self.sequences[0], accessions, self.sequences[1], events],
         )
-        return [pk for (pk,) in cursor.fetchall()]
+        accession_ids, event_ids = cursor.fetchone()
+        return accession_ids, event_ids
 
     def create(self, records: list[tuple]) -> None:
         """New accessions and their records, as _Writer.create writes them, through COPY.
@@ -220,34 +238,39 @@ class PgWriter(_Writer):
         events: list[tuple] = []
         acquisitions: list[tuple] = []
         bred: list[tuple[int, int]] = []
-        collecting: list[tuple[int, list[str]]] = []  # (accession id, codes) of each event
+        links: list[tuple[int, int]] = []
         with connection.cursor() as cursor:
             if not self._stage_tables(cursor):
                 super().create(records)
                 return
-            # The generic writer inserts the accessions institute by institute: ids in that order.
+            # The generic writer inserts the accessions institute by institute: ids in that order;
+            # then the events in the order of the file's rows.
             by_institute: dict[int, list[tuple]] = {}
+            rows = []
             for v, pdci in records:
                 values = self.accession_values(v, pdci)
-                by_institute.setdefault(values[0], []).append((v, values))
-            ordered = [item for items in by_institute.values() for item in items]
-            accession_ids = self._ids(cursor, Accession, len(ordered))
-            accessions = [
-                (pk, *values) for pk, (_v, values) in zip(accession_ids, ordered, strict=True)
-            ]
+                by_institute.setdefault(values[0], []).append(values)
+                rows.append((v, self.event_values(v)))
+            ordered = [values for items in by_institute.values() for values in items]
+            accession_ids, event_ids = self._ids(
+                cursor, len(ordered), sum(event is not None for _v, event in rows)
+            )
+            accessions = [(pk, *values) for pk, values in zip(accession_ids, ordered, strict=True)]
             ids = {(values[0], values[1]): pk for pk, *values in accessions}
-            for v, _pdci in records:
+            next_event = iter(event_ids)
+            for v, event in rows:
                 pk = ids[(institutes[v[_INSTCODE]], v[_ACCENUMB])]
                 if v[_ACCENAME]:
                     names.extend(_name_rows(pk, v))
                 if v[_OTHERNUMB]:
                     identifiers.extend(_identifier_rows(pk, v))
-                event = self.event_values(v)
                 if event is not None:
-                    events.append((pk, *event))
-                    codes = list(filter(None, v[_COLLCODE].split(";")))
-                    if codes:
-                        collecting.append((pk, codes))
+                    event_id = next(next_event)
+                    events.append((event_id, pk, *event))
+                    links.extend(
+                        (event_id, institutes[code])
+                        for code in filter(None, v[_COLLCODE].split(";"))
+                    )
                 acquisition = self.acquisition_values(v)
                 if acquisition is not None:
                     acquisitions.append((pk, *acquisition))
@@ -255,30 +278,29 @@ class PgWriter(_Writer):
                     bred.extend(
                         (pk, institutes[code]) for code in filter(None, v[_BREDCODE].split(";"))
                     )
-            # Events in accession order, as the generic writer's SELECT finds them for the links.
-            event_ids = self._ids(cursor, CollectingEvent, len(events))
-            event_of = {
-                event[0]: event_id for event_id, event in zip(event_ids, events, strict=True)
-            }
-            links = [(event_of[pk], institutes[code]) for pk, codes in collecting for code in codes]
             staged = self.staged
-            cursor.execute(self.truncate_sql)
-            for model, rows in (
+            statements: list[tuple[str, list]] = []
+            for model, copied in (
                 (Accession, accessions),
                 (BRED_BY, bred),
                 (AccessionName, names),
                 (AccessionIdentifier, identifiers),
-                (
-                    CollectingEvent,
-                    [(pk, *event) for pk, event in zip(event_ids, events, strict=True)],
-                ),
+                (CollectingEvent, events),
                 (COLLECTED_BY, links),
                 (Acquisition, acquisitions),
             ):
-                if rows:
-                    staged[model].write(cursor, rows, history=model not in self.m2m_history)
+                if copied:
+                    staged[model].copy(cursor, copied)
+                    statements += staged[model].statements(history=model not in self.m2m_history)
+                # Accessions' and events' history rows, with the snapshots of their links.
                 if model is BRED_BY:
-                    cursor.execute(self.m2m_history[Accession], staged[Accession].history_params)
+                    statements.append(
+                        (self.m2m_history[Accession], staged[Accession].history_params)
+                    )
                 elif model is COLLECTED_BY and events:
-                    params = staged[CollectingEvent].history_params
-                    cursor.execute(self.m2m_history[CollectingEvent], params)
+                    statements.append(
+                        (self.m2m_history[CollectingEvent], staged[CollectingEvent].history_params)
+                    )
+            # Emptied for the next batch (and dropped at commit).
+            statements.append((self.truncate_sql, []))
+            _run(cursor, statements)
