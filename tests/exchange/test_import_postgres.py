@@ -263,7 +263,7 @@ def test_without_the_right_to_make_temporary_tables_the_generic_path_writes(
     assert copy_calls == [12] and results == generic_results == [(12, 0, 0, 0, True)]
     assert without == generic
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'genebank_stage_%%'")
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'gb_stage_%%'")
         assert cursor.fetchone() == (0,)
 
 

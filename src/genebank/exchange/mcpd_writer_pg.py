@@ -1,12 +1,16 @@
 """The MCPD import's write path on PostgreSQL: COPY into staging tables, then set-based INSERTs.
 
-The generic writer (mcpd_writer._Writer) sends one INSERT per row: psycopg runs executemany as
-one statement per row, each parsed and planned by the server, and that is most of an import on
-PostgreSQL. Here each batch of new accessions is copied (COPY FROM STDIN) into temporary
-staging tables shaped like the real ones, and each table and its history table are then filled
-by one INSERT ... SELECT from its staging table, inside the import's one transaction. The rows,
-their ids, their history rows (same user, reason, time and type) and the many-to-many snapshots
-are the same as the generic writer's; updates of existing accessions take the generic path.
+The generic writer (mcpd_writer._Writer) sends one INSERT per row (psycopg runs executemany as
+one statement per row, each parsed and planned by the server), and that was most of an import
+on PostgreSQL. Here each batch of new accessions is copied (COPY FROM STDIN) into temporary
+staging tables shaped like the real ones (dropped at commit), and each table and its history
+table are then filled by INSERT ... SELECT from its staging table, all sent in one round trip,
+inside the import's one transaction. Accessions and events take their ids from their tables'
+sequences first (one query a batch), so their names, numbers and links are copied with them;
+the many-to-many snapshots beside the history rows take the history ids from the INSERT's
+RETURNING. The rows, history rows (same user, reason, time and type) and snapshots are the
+generic writer's; updates of existing accessions, and a database user who may not create
+temporary tables, take the generic path.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ class _Staged:
     def __init__(self, bulk: _BulkTable, names: tuple[str, ...]):
         meta = bulk.model._meta
         self.table = _quote(meta.db_table)
-        self.stage = _quote(f"genebank_stage_{meta.db_table}")
+        self.stage = _quote(f"gb_stage_{meta.db_table}")
         by_name = {f.attname: (f, d) for f, d in zip(bulk.fields, bulk.defaults, strict=True)}
         rest = [name for name in by_name if name not in names]
         self.names = names
