@@ -45,6 +45,7 @@ from genebank.exchange.mcpd_row import (
     INDEX,
 )
 from genebank.exchange.mcpd_writer import CREATE, UNCHANGED, UPDATE, _Writer
+from genebank.exchange.mcpd_writer_pg import PgWriter
 from genebank.exchange.readers import Mapping, is_workbook, read_table
 
 logger = logging.getLogger(__name__)
@@ -213,7 +214,9 @@ def import_mcpd(
                     continue
                 if writer is None:
                     reason = _("MCPD import %(file)s") % {"file": path.name}
-                    writer = _Writer(user, reason, planner)
+                    # PostgreSQL has a write path of its own: COPY into staging tables.
+                    use_copy = connection.vendor == "postgresql"
+                    writer = (PgWriter if use_copy else _Writer)(user, reason, planner)
                 writer.prepare()
                 writer.write(records)
                 done += len(records)
