@@ -78,3 +78,32 @@ def test_a_reserve_level_edited_in_the_admin_goes_through_the_service(superuser_
     )
     assert delete.status_code == 403
     assert ReserveLevel.objects.filter(pk=level.pk).exists()
+
+
+def test_species_constants_edited_in_the_admin_go_through_the_service(superuser_client):
+    from genebank.viability.models import SpeciesConstants
+
+    record = SpeciesConstants.objects.filter(preferred=True).first()
+    response = superuser_client.post(
+        f"/admin/viability/speciesconstants/{record.pk}/change/",
+        {
+            "species": record.species,
+            "ke": record.ke,
+            "cw": 4.5,
+            "ch": record.ch,
+            "cq": record.cq,
+            "source": record.source,
+            "preferred": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record.refresh_from_db()
+    assert record.cw == 4.5
+    row = record.history.first()
+    assert row.history_change_reason == "Edited in the admin"
+    assert row.history_user.username == "root"
+    delete = superuser_client.post(
+        f"/admin/viability/speciesconstants/{record.pk}/delete/", {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert SpeciesConstants.objects.filter(pk=record.pk).exists()

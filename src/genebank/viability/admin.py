@@ -3,10 +3,14 @@ germination tests are recorded through genebank.viability.services (which withdr
 seeds through the ledger), so the admin only shows them."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from genebank.core import permissions
+from genebank.core.admin import ReadOnlyHistoryAdmin
 from genebank.viability.models import GerminationReplicate, GerminationTest, SpeciesConstants
+from genebank.viability.services import save_species_constants
 
 
 @admin.register(SpeciesConstants)
@@ -23,6 +27,17 @@ class SpeciesConstantsAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        save_species_constants(obj, request.user, _("Edited in the admin"))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":  # a revert would save without the service
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 class ReplicateInline(admin.TabularInline):
@@ -41,7 +56,7 @@ class ReplicateInline(admin.TabularInline):
 
 
 @admin.register(GerminationTest)
-class GerminationTestAdmin(SimpleHistoryAdmin):
+class GerminationTestAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "lot",
         "tested_on",
@@ -55,12 +70,3 @@ class GerminationTestAdmin(SimpleHistoryAdmin):
     list_select_related = ["lot", "tested_by"]
     raw_id_fields = ["lot", "tested_by"]
     inlines = [ReplicateInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from genebank.accessions.models import Accession
 from genebank.core.models import Institute
 from genebank.inventory import services
+from genebank.inventory.command_line import WRONG_CALL, lot_named
 from genebank.inventory.models import (
     CollectionKind,
     LotTransaction,
@@ -28,7 +29,6 @@ from genebank.inventory.units import Unit, as_json_number
 
 SYSTEM_USERNAME = "genebank-cli"
 REFUSED = 1
-WRONG_CALL = 2
 BAD_INPUT_CODES = {
     "not_a_number",
     "not_positive",
@@ -177,21 +177,6 @@ class Command(BaseCommand):
                 _("No active user %(user)s.") % {"user": username}, returncode=WRONG_CALL
             ) from None
 
-    def _lot(self, number: str, institute_code: str | None) -> SeedLot:
-        lots = SeedLot.objects.filter(number=number).select_related("institute", "accession")
-        if institute_code:
-            lots = lots.filter(institute__code=institute_code)
-        found = list(lots[:2])
-        if not found:
-            raise CommandError(_("No lot %(lot)s.") % {"lot": number}, returncode=WRONG_CALL)
-        if len(found) > 1:
-            raise CommandError(
-                _("Lot number %(lot)s exists at several institutes: add --institute.")
-                % {"lot": number},
-                returncode=WRONG_CALL,
-            )
-        return found[0]
-
     def _location(self, text: str, institute: Institute) -> StorageLocation:
         places = StorageLocation.objects.filter(institute=institute)
         place = places.filter(path=text).first() or places.filter(code=text).first()
@@ -281,7 +266,7 @@ class Command(BaseCommand):
 
     def do_withdraw(self, **o):
         user = self._user(o["user"])
-        lot = self._lot(o["lot"], o["institute"])
+        lot = lot_named(o["lot"], o["institute"])
         entry = services.withdraw(lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"])
         lot.refresh_from_db()
         data = self._lot_data(lot)
@@ -300,7 +285,7 @@ class Command(BaseCommand):
 
     def do_adjust(self, **o):
         user = self._user(o["user"])
-        lot = self._lot(o["lot"], o["institute"])
+        lot = lot_named(o["lot"], o["institute"])
         try:
             services.adjust(
                 lot, o["quantity"], o["unit"], o["reason"], user, note=o["note"],
@@ -323,7 +308,7 @@ class Command(BaseCommand):
 
     def do_move(self, **o):
         user = self._user(o["user"])
-        lot = self._lot(o["lot"], o["institute"])
+        lot = lot_named(o["lot"], o["institute"])
         location = self._location(o["location"], lot.institute)
         services.move_lot(lot, location, user, o["reason"])
         lot.refresh_from_db()
@@ -450,7 +435,7 @@ class Command(BaseCommand):
         self._print(o, data, "\n".join(lines) or _("Nothing needs attention."))
 
     def do_show(self, **o):
-        lot = self._lot(o["lot"], o["institute"])
+        lot = lot_named(o["lot"], o["institute"])
         data = self._lot_data(lot, transactions=True)
         if o["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))

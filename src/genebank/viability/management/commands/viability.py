@@ -15,14 +15,13 @@ import math
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from genebank.inventory.models import SeedLot
+from genebank.inventory.command_line import WRONG_CALL, lot_named
 from genebank.viability import equation
 from genebank.viability.fit import METHODS, DataError, FitError, fit_decline, read_csv
 from genebank.viability.models import SpeciesConstants
 from genebank.viability.services import lot_observations
 
 REFUSED = 1
-WRONG_CALL = 2
 
 
 def _finite_or_none(value: float | None) -> float | None:
@@ -179,7 +178,7 @@ class Command(BaseCommand):
                 _("Give a lot number or --data FILE.csv (one of them)."), returncode=WRONG_CALL
             )
         if o["lot"] is not None:
-            lot = self._lot(o["lot"], o["institute"])
+            lot = lot_named(o["lot"], o["institute"])
             observations = lot_observations(lot)
             if not observations:
                 raise CommandError(
@@ -208,21 +207,6 @@ class Command(BaseCommand):
             "method": result.method,
         }
         self._print(o, data, text, result.warnings)
-
-    def _lot(self, number: str, institute_code: str | None) -> SeedLot:
-        lots = SeedLot.objects.filter(number=number)
-        if institute_code:
-            lots = lots.filter(institute__code=institute_code)
-        found = list(lots[:2])
-        if not found:
-            raise CommandError(_("No lot %(lot)s.") % {"lot": number}, returncode=WRONG_CALL)
-        if len(found) > 1:
-            raise CommandError(
-                _("Lot number %(lot)s exists at several institutes: add --institute.")
-                % {"lot": number},
-                returncode=WRONG_CALL,
-            )
-        return found[0]
 
     # --- output -------------------------------------------------------------------------------
 
