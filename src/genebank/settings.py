@@ -219,6 +219,10 @@ JOB_RETENTION_DAYS = envint("GENEBANK_JOB_RETENTION_DAYS", 30, minimum=1)
 # more labels than GENEBANK_LABEL_JOB_LABELS. Smaller ones download at once.
 EXPORT_JOB_ROWS = envint("GENEBANK_EXPORT_JOB_ROWS", 20_000, minimum=1)
 LABEL_JOB_LABELS = envint("GENEBANK_LABEL_JOB_LABELS", 500, minimum=1)
+# SQLite page cache (MB) while an MCPD import writes: with the default 2 MB the import writes
+# index pages to the write-ahead log and reads them back within its transaction. A laptop short
+# of memory may set it lower.
+IMPORT_CACHE_MB = envint("GENEBANK_IMPORT_CACHE_MB", 192, minimum=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Checked by every service that sets a password (genebank.core.services) and the password page.

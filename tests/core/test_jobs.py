@@ -216,7 +216,10 @@ def test_an_import_survives_its_worker_killed_mid_write(tmp_path):
     assert queued.returncode == 0, queued.stderr
     job = json.loads(queued.stdout)["job"]
     wal = data / "genebank.sqlite3-wal"
-    first = worker(data)
+    # With SQLite's default page cache, pages spill into the write-ahead log while the import's
+    # transaction is still open: the sign that the worker is writing (the import's own larger
+    # cache would keep them until the commit).
+    first = worker(data, GENEBANK_IMPORT_CACHE_MB="2")
     try:
         wait_for(lambda: listed(data)[job]["status"] == "running")
         started = wal.stat().st_size if wal.exists() else 0

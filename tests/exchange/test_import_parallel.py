@@ -3,11 +3,12 @@
 import gc
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from genebank.accessions.models import Accession
 from genebank.exchange import mcpd_checking as services
-from genebank.exchange.mcpd_import import WRITE_CACHE_KIB, ImportInterrupted, import_mcpd
+from genebank.exchange.mcpd_import import ImportInterrupted, import_mcpd
 from genebank.exchange.readers import ReadError
 from tests.exchange.conftest import fork_always, mcpd_row
 
@@ -119,6 +120,8 @@ def test_the_write_cache_and_the_collector_are_given_back(
     )
     assert result.written is not reject
     if not reject:
-        assert while_writing and all(size == -WRITE_CACHE_KIB for size in while_writing)
-    assert _cache_size() == before != -WRITE_CACHE_KIB
+        assert while_writing and all(
+            size == -settings.IMPORT_CACHE_MB * 1024 for size in while_writing
+        )
+    assert _cache_size() == before != -settings.IMPORT_CACHE_MB * 1024
     assert gc.get_freeze_count() == frozen

@@ -257,3 +257,14 @@ def test_time_to_target_and_viability_after_agree(c, m, t, initial, fraction):
     assert float(eq.viability_after(eq.ned(initial), sigma, days)) == pytest.approx(
         target, rel=1e-7
     )
+
+
+def test_project_takes_plain_numbers_as_well_as_arrays():
+    import numpy as np
+
+    from genebank.viability.equation import project
+
+    one = project(8.242, 4.345, 0.0307, 0.000501, 10, 5, 95, 80.75)
+    many = project(np.array([8.242, 8.242]), 4.345, 0.0307, 0.000501, 10, 5, 95, 80.75)
+    assert float(one) > 0 and np.allclose(many, [float(one), float(one)])
+    assert float(project(8.242, 4.345, 0.0307, 0.000501, 10, 5, 100, 85)) == float("inf")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -254,9 +255,6 @@ def _collector_spared() -> Generator[None, None, None]:
 # read back many times within the one transaction. A cache this size holds them; it is memory
 # used only while writing and given back when the import ends. Durability is unchanged
 # (journal_mode and synchronous are those of settings.py).
-WRITE_CACHE_KIB = 192 * 1024
-
-
 @contextlib.contextmanager
 def _write_cache() -> Generator[None, None, None]:
     """On SQLite, a larger page cache for this connection while the import writes."""
@@ -266,7 +264,7 @@ def _write_cache() -> Generator[None, None, None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{int(settings.IMPORT_CACHE_MB) * 1024}")
     try:
         yield
     finally:

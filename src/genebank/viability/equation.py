@@ -219,18 +219,21 @@ def project(
     arrays of lots (each with its own constants, storage conditions and viabilities)."""
     # The formulas of sigma_days and days_to_viability, computed in place: a million lots are
     # a few arrays of 8 MB each, and every temporary array saved is a pass over memory saved.
-    t = _array(temperature)
-    sigma = np.log10(_array(moisture))
+    t, m = _array(temperature), _array(moisture)
+    arrays = (ke, cw, ch, cq, m, t, initial_pct, target_pct)
+    shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    # Arrays of the result's shape to work in, so that plain numbers work in place too.
+    sigma = np.log10(m, out=np.empty(shape))
     sigma *= _array(cw)
     np.subtract(_array(ke), sigma, out=sigma)
     sigma -= _array(ch) * t
     sigma -= _array(cq) * t * t
     np.power(10.0, sigma, out=sigma)
     k, v = ned(initial_pct), ned(target_pct)
-    days = np.subtract(k, v)
+    days = np.subtract(k, v, out=np.empty(shape))
     with np.errstate(invalid="ignore"):
         days *= sigma
-    np.putmask(days, v >= k, 0.0)
+    np.copyto(days, 0.0, where=v >= k)
     return days
 
 
