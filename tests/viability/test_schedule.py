@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from genebank.core.models import Crop, Taxon
@@ -125,7 +126,7 @@ def test_the_interval_is_capped_at_40_years(barley_lot, technician):
     assert (due.reason, due.interval_days) == ("constants", schedule.MAX_INTERVAL_DAYS)
 
 
-@settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=300, deadline=None)
 @given(
     ke=st.floats(5, 12), cw=st.floats(2, 7), moisture=st.floats(2, 30),
     temperature=st.floats(-25, 40), initial=st.floats(0, 100), seeds=st.integers(1, 1000),
