@@ -86,8 +86,12 @@ def fao_interval_days(
         for v in (ke, cw, ch, cq, moisture, temperature, initial_pct, seeds)
     )
     initial = equation.percent_adjust(initial_pct, np.maximum(seeds, 1.0))
-    days = equation.project(ke, cw, ch, cq, moisture, temperature, initial, initial * FAO_FRACTION)
-    days = np.nan_to_num(days / 3.0, nan=MAX_INTERVAL_DAYS, posinf=MAX_INTERVAL_DAYS)
+    with np.errstate(invalid="ignore"):
+        days = equation.project(
+            ke, cw, ch, cq, moisture, temperature, initial, initial * FAO_FRACTION
+        )
+    # NaN only where both viabilities round to 0 % (no viability left): the shortest interval.
+    days = np.nan_to_num(days / 3.0, nan=1.0, posinf=MAX_INTERVAL_DAYS)
     return np.floor(np.clip(days, 1.0, MAX_INTERVAL_DAYS))
 
 
