@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessions/", include("genebank.accessions.urls")),
     path("exchange/", include("genebank.exchange.urls")),
     path("inventory/", include("genebank.inventory.urls")),
+    path("viability/", include("genebank.viability.urls")),
 ]
 
 handler403 = "genebank.core.views.permission_denied"

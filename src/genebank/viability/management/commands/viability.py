@@ -1,4 +1,5 @@
-"""`genebank viability predict | fit`: the viability equation and a lot's fitted decline.
+"""`genebank viability predict | fit | due`: the viability equation, a lot's fitted decline, and
+the germination tests due (viability.schedule).
 
 Exit status: 0 done, 1 tests that cannot be fitted (too few, none, no decline), 2 a wrong call (a
 viability outside 0-100 %, a negative period, an unknown species, a bad CSV file).
@@ -13,10 +14,11 @@ import json
 import math
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from genebank.inventory.command_line import WRONG_CALL, lot_named
-from genebank.viability import equation
+from genebank.viability import equation, schedule
 from genebank.viability.fit import METHODS, DataError, FitError, fit_decline, read_csv
 from genebank.viability.models import SpeciesConstants
 from genebank.viability.services import lot_observations
@@ -62,6 +64,13 @@ class Command(BaseCommand):
         p.add_argument("--data", help=_("CSV file with the columns period_days,tested,germinated"))
         p.add_argument("--control-viability", type=float, help=_("control viability, %%"))
         p.add_argument("--method", choices=METHODS, default="glm")
+        p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+
+        p = sub.add_parser("due", help=_("germination tests due, overdue first"))
+        p.add_argument("--institute", help=_("WIEWS code: only this institute's lots"))
+        p.add_argument(
+            "--within", type=int, default=0, help=_("also the tests due in the next DAYS days")
+        )
         p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
 
     def handle(self, *args, action, **options):
@@ -207,6 +216,32 @@ class Command(BaseCommand):
             "method": result.method,
         }
         self._print(o, data, text, result.warnings)
+
+    # --- due ----------------------------------------------------------------------------------
+
+    def do_due(self, **o):
+        if o["within"] < 0:
+            raise CommandError(
+                _("--within takes a number of days, 0 or more."), returncode=WRONG_CALL
+            )
+        today = timezone.localdate()
+        items = schedule.due_tests(today=today, within=o["within"], institute=o["institute"])
+        if o["json"]:
+            self.stdout.write(json.dumps(schedule.as_json(items, today), ensure_ascii=False))
+            return
+        for d in items:
+            self.stdout.write(
+                _("%(due)s  %(overdue)5d  %(institute)s %(lot)s  %(accession)s  %(reason)s")
+                % {
+                    "due": d.due.isoformat(),
+                    "overdue": d.overdue_days(today),
+                    "institute": d.institute,
+                    "lot": d.lot,
+                    "accession": d.accession,
+                    "reason": d.reason_label,
+                }
+            )
+        self.stderr.write(_("%(count)d tests due.") % {"count": len(items)})
 
     # --- output -------------------------------------------------------------------------------
 
