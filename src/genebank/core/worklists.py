@@ -148,6 +148,12 @@ class WorkList(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset, rows = self.filtered(request)
         table = self.table_class(rows, **self.table_kwargs(request))
+        return self.respond(request, table, filterset, self.actions(rows.model))
+
+    def respond(
+        self, request: HttpRequest, table, filterset, actions: list[BulkAction]
+    ) -> HttpResponse:
+        """The table sorted as asked, then its CSV or a page of it with the filter and actions."""
         RequestConfig(request, paginate=False).configure(table)  # the sorting (?sort=)
         if request.GET.get("export") == "csv":
             return self.csv(table)
@@ -160,7 +166,7 @@ class WorkList(View):
             "table": table,
             "filterset": filterset,
             "count": table.paginator.count,
-            "actions": [(action, action.form()) for action in self.actions(rows.model)],
+            "actions": [(action, action.form()) for action in actions],
             "csv_query": params.urlencode(),
             **self.extra_context(request),
         }

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tables2 import RequestConfig
 
 from genebank.core import permissions, worklists
 from genebank.inventory.models import SeedLot
@@ -60,20 +58,4 @@ class DueList(worklists.WorkList):
             raise PermissionDenied(_("Your role does not allow this action."))
         filterset = DueFilter(request.GET)
         rows = self.due_rows(request, filterset)
-        table = self.table_class(rows or [])
-        RequestConfig(request, paginate=False).configure(table)  # the sorting (?sort=)
-        if request.GET.get("export") == "csv":
-            return self.csv(table)
-        self.paginate(table, request.GET.get("page") or 1)
-        params = request.GET.copy()
-        for name in ("page", "per_page", "export"):
-            params.pop(name, None)
-        context = {
-            "title": self.title,
-            "table": table,
-            "filterset": filterset,
-            "count": table.paginator.count,
-            "actions": [],
-            "csv_query": params.urlencode(),
-        }
-        return render(request, self.template_name, context)
+        return self.respond(request, self.table_class(rows or []), filterset, [])
