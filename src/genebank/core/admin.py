@@ -4,11 +4,15 @@ Records change through the pages and their services (core.services, and each app
 check them and keep who and why; the admin only shows them. ReadOnlyAdmin and
 ReadOnlyHistoryAdmin are the base of every app's admin pages: no add, change or delete, and no
 "revert" from the history either (simple_history's history form saves a POST whatever
-has_change_permission says).
+has_change_permission says). The few records edited here (reserve levels, species constants)
+use ServiceHistoryAdmin, which saves through their service.
 """
+
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from genebank.core.models import Cooperator, Country, Crop, Institute, Membership, Taxon
@@ -31,7 +35,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         raise PermissionDenied
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
+    """History pages that show old versions and never save one: a revert would save without the
+    record's service."""
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
@@ -39,6 +46,23 @@ class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, NoRevertHistoryAdmin):
+    pass
+
+
+class ServiceHistoryAdmin(NoRevertHistoryAdmin):
+    """A record the admin may add and change, saved through its service (`service(record,
+    user=, reason=)`, which checks and keeps who and why); never deleted, never reverted."""
+
+    service: Callable[..., object]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        self.service(obj, user=request.user, reason=_("Edited in the admin"))
 
 
 @admin.register(Institute)

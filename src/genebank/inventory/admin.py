@@ -6,11 +6,8 @@ delete. Reserve levels are plain settings, edited here through services.save_res
 """
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from genebank.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
+from genebank.core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ServiceHistoryAdmin
 from genebank.inventory.models import (
     EnvironmentReading,
     LotTransaction,
@@ -72,19 +69,6 @@ class EnvironmentReadingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReserveLevel)
-class ReserveLevelAdmin(SimpleHistoryAdmin):
+class ReserveLevelAdmin(ServiceHistoryAdmin):
     list_display = ["crop", "mating_system", "distribution_reserve", "regeneration_threshold"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        save_reserve_level(obj, user=request.user, reason=_("Edited in the admin"))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":  # a revert would save without the service
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
+    service = staticmethod(save_reserve_level)

@@ -3,41 +3,25 @@ germination tests are recorded through genebank.viability.services (which withdr
 seeds through the ledger), so the admin only shows them."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from genebank.core import permissions
-from genebank.core.admin import ReadOnlyHistoryAdmin
+from genebank.core.admin import ReadOnlyHistoryAdmin, ServiceHistoryAdmin
 from genebank.viability.models import GerminationReplicate, GerminationTest, SpeciesConstants
 from genebank.viability.services import save_species_constants
 
 
 @admin.register(SpeciesConstants)
-class SpeciesConstantsAdmin(SimpleHistoryAdmin):
+class SpeciesConstantsAdmin(ServiceHistoryAdmin):
     list_display = ["species", "ke", "cw", "ch", "cq", "preferred", "source"]
     list_filter = ["preferred"]
     search_fields = ["species", "source"]
+    service = staticmethod(save_species_constants)
 
     def has_add_permission(self, request):
         return permissions.can(request.user, permissions.MANAGE_SHARED_LISTS)
 
     def has_change_permission(self, request, obj=None):
         return permissions.can(request.user, permissions.MANAGE_SHARED_LISTS)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        save_species_constants(obj, request.user, _("Edited in the admin"))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":  # a revert would save without the service
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
 
 class ReplicateInline(admin.TabularInline):
