@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -315,15 +316,7 @@ def run_queued_session_task(
         return  # discarded or finished meanwhile
     user = get_user_model().objects.get(pk=user_id)
     with job_progress(job) as report:
-
-        def progress(stage: str, rows: int) -> None:
-            text = (
-                _("%(file)s: %(rows)s rows written")
-                if stage == "written"
-                else _("%(file)s: %(rows)s rows checked")
-            )
-            report(rows, stage=stage, message=text % {"file": record.original_name, "rows": rows})
-
+        progress = _progress_reporter(report, record.original_name)
         try:
             if task == "validate":
                 validate_import_session(record, on_progress=progress)
@@ -399,14 +392,7 @@ def run_queued_file_import(
     user = get_user_model().objects.get(pk=user_id) if user_id else None
     errors_csv = ErrorsCsv(errors) if errors else None
     with job_progress(job) as report:
-
-        def progress(stage: str, rows: int) -> None:
-            text = (
-                _("%(file)s: %(rows)s rows written")
-                if stage == "written"
-                else _("%(file)s: %(rows)s rows checked")
-            )
-            report(rows, stage=stage, message=text % {"file": name, "rows": rows})
+        progress = _progress_reporter(report, name)
 
         try:
             result = import_mcpd(
@@ -441,3 +427,17 @@ def run_queued_file_import(
         if result.exit_status:
             raise ImportRejected(summary)
         report(result.rows, message=summary)
+
+
+def _progress_reporter(report: Callable[..., None], name: str) -> Callable[[str, int], None]:
+    """import_mcpd's on_progress for a job: the rows checked or written, said on the job."""
+
+    def progress(stage: str, rows: int) -> None:
+        text = (
+            _("%(file)s: %(rows)s rows written")
+            if stage == "written"
+            else _("%(file)s: %(rows)s rows checked")
+        )
+        report(rows, stage=stage, message=text % {"file": name, "rows": rows})
+
+    return progress

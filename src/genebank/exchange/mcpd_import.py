@@ -110,6 +110,18 @@ class ImportResult:
             sink(problem)
 
 
+def errors_csv_row(problem) -> list:
+    """A problem (found now, or stored with an import session) as a line of ERRORS_CSV_COLUMNS."""
+    return [
+        problem.row or "",
+        problem.accenumb,
+        problem.field,
+        problem.value,
+        problem.severity,
+        problem.message,
+    ]
+
+
 class ErrorsCsv:
     """The --errors report: one line per problem, row numbers as a spreadsheet shows them."""
 
@@ -119,16 +131,7 @@ class ErrorsCsv:
         self.writer.writerow(ERRORS_CSV_COLUMNS)
 
     def __call__(self, problem: Problem) -> None:
-        self.writer.writerow(
-            [
-                problem.row or "",
-                problem.accenumb,
-                problem.field,
-                problem.value,
-                problem.severity,
-                problem.message,
-            ]
-        )
+        self.writer.writerow(errors_csv_row(problem))
 
     def close(self) -> None:
         self.file.close()

@@ -20,7 +20,7 @@ from genebank.core.uploads import refused_upload
 from genebank.exchange import import_sessions
 from genebank.exchange.forms import UploadForm
 from genebank.exchange.mcpd import FIELDS
-from genebank.exchange.mcpd_import import ERRORS_CSV_COLUMNS
+from genebank.exchange.mcpd_import import ERRORS_CSV_COLUMNS, errors_csv_row
 from genebank.exchange.models import ImportSession
 from genebank.exchange.pdci import collection_pdci
 from genebank.exchange.readers import ReadError
@@ -153,16 +153,7 @@ def import_problems_csv(request, pk: int):
     writer = csv.writer(response)
     writer.writerow(ERRORS_CSV_COLUMNS)
     for problem in session.problems.order_by("row", "pk").iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                problem.row or "",
-                problem.accenumb,
-                problem.field,
-                problem.value,
-                problem.severity,
-                problem.message,
-            ]
-        )
+        writer.writerow(errors_csv_row(problem))
     return response
 
 
